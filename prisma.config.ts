@@ -1,0 +1,13 @@
+import { defineConfig } from "prisma/config";
+import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+
+// Driver-adapter mode: the CLI runs migrations through the WebAssembly schema engine
+// shipped inside the `prisma` package, so nothing is ever downloaded (see README).
+export default defineConfig({
+  experimental: { adapter: true },
+  engine: "js",
+  schema: "prisma/schema",
+  async adapter() {
+    return new PrismaBetterSQLite3({ url: process.env.DATABASE_URL ?? "file:./data/zhibu.db" });
+  },
+});

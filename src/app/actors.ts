@@ -1,0 +1,47 @@
+import type { Tx } from "../db/client.ts";
+import type { OrgInfo } from "./context.ts";
+import type { Actor, CommitteeDuty, MemberClass, Post } from "./roles.ts";
+
+export function toOrgInfo(o: { id: number; kind: string; name: string; category: string | null; chatId: string; parentId: number | null; timezone: string }): OrgInfo {
+  return { id: o.id, kind: o.kind as OrgInfo["kind"], name: o.name, category: o.category, chatId: o.chatId, parentId: o.parentId, timezone: o.timezone };
+}
+
+export function toActor(m: { id: number; openId: string; name: string; memberClass: string; post: string | null; _count?: { ledGroups: number } }): Actor {
+  return {
+    memberId: m.id,
+    openId: m.openId,
+    name: m.name,
+    memberClass: m.memberClass as MemberClass,
+    post: (m.post as Post | null) ?? null,
+    leadsGroup: (m._count?.ledGroups ?? 0) > 0,
+  };
+}
+
+export async function orgByChat(tx: Tx, chatId: string): Promise<OrgInfo | undefined> {
+  const org = await tx.partyOrg.findUnique({ where: { chatId } });
+  return org ? toOrgInfo(org) : undefined;
+}
+
+export async function orgById(tx: Tx, id: number): Promise<OrgInfo | undefined> {
+  const org = await tx.partyOrg.findUnique({ where: { id } });
+  return org ? toOrgInfo(org) : undefined;
+}
+
+export async function actorIn(tx: Tx, orgId: number, openId: string): Promise<Actor | undefined> {
+  const m = await tx.member.findFirst({
+    where: { orgId, openId, active: true },
+    include: { _count: { select: { ledGroups: true } } },
+  });
+  return m ? toActor(m) : undefined;
+}
+
+export async function membershipsOf(tx: Tx, openId: string): Promise<Array<{ org: OrgInfo; actor: Actor }>> {
+  const rows = await tx.member.findMany({
+    where: { openId, active: true },
+    include: { org: true, _count: { select: { ledGroups: true } } },
+    orderBy: { id: "asc" },
+  });
+  return rows.map((m) => ({ org: toOrgInfo(m.org), actor: toActor(m) }));
+}
+
+export type { CommitteeDuty };

@@ -1,0 +1,147 @@
+import type { Db, Tx } from "../db/client.ts";
+import type { Job } from "../generated/prisma/client.ts";
+import { isUniqueViolation } from "../db/client.ts";
+import { describeError, type Logger } from "../core/log.ts";
+import type { Clock } from "../core/clock.ts";
+import { Outbox } from "../lark/outbox.ts";
+
+export interface JobSpec {
+  /** Unique: scheduling the same key twice is a no-op, so retries and restarts never double. */
+  key: string;
+  kind: string;
+  runAt: Date;
+  payload?: Record<string, unknown>;
+}
+
+/** Creates the job unless one with the key exists (in any state). Returns true if created. */
+export async function ensureJob(tx: Tx, spec: JobSpec, createdAt = new Date()): Promise<boolean> {
+  const existing = await tx.job.findUnique({ where: { key: spec.key }, select: { id: true } });
+  if (existing) return false;
+  try {
+    await tx.job.create({
+      data: { key: spec.key, kind: spec.kind, runAt: spec.runAt, payload: JSON.stringify(spec.payload ?? {}), createdAt },
+    });
+    return true;
+  } catch (err) {
+    if (isUniqueViolation(err)) return false;
+    throw err;
+  }
+}
+
+/** Creates the job, or moves a still-pending one to the new time and payload. */
+export async function upsertJob(tx: Tx, spec: JobSpec, createdAt = new Date()): Promise<void> {
+  const payload = JSON.stringify(spec.payload ?? {});
+  await tx.job.upsert({
+    where: { key: spec.key },
+    create: { key: spec.key, kind: spec.kind, runAt: spec.runAt, payload, createdAt },
+    update: {},
+  });
+  await tx.job.updateMany({ where: { key: spec.key, status: "pending" }, data: { runAt: spec.runAt, payload } });
+}
+
+/** Cancels pending jobs whose key starts with the prefix (e.g. all reminders of a meeting). */
+export async function cancelJobs(tx: Tx, keyPrefix: string): Promise<number> {
+  const { count } = await tx.job.updateMany({ where: { key: { startsWith: keyPrefix }, status: "pending" }, data: { status: "cancelled" } });
+  return count;
+}
+
+export interface JobContext {
+  job: Job;
+  payload: Record<string, unknown>;
+  /** When the job was due; compare with now() to know it runs late (after downtime). */
+  scheduledFor: Date;
+  now: Date;
+  db: Db;
+  log: Logger;
+  /** Runs the job's effects in one transaction that also marks the job done: exactly once. */
+  commit<T>(fn: (tx: Tx, out: Outbox) => Promise<T>): Promise<T>;
+}
+
+export type JobHandler = (ctx: JobContext) => Promise<void>;
+
+const LOCK_MS = 5 * 60_000;
+
+export class JobRunner {
+  private readonly handlers = new Map<string, JobHandler>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+    private readonly instanceId: string,
+    private readonly maxAttempts = 5,
+  ) {}
+
+  register(kind: string, handler: JobHandler): void {
+    if (this.handlers.has(kind)) throw new Error(`job kind "${kind}" registered twice`);
+    this.handlers.set(kind, handler);
+  }
+
+  /** Runs every job due by the bot's clock; returns how many ran. */
+  async runDue(limit = 100): Promise<number> {
+    const now = this.clock.now();
+    const realNow = new Date();
+    const due = await this.db.job.findMany({
+      where: { OR: [{ status: "pending", runAt: { lte: now } }, { status: "running", lockedUntil: { lt: realNow } }] },
+      orderBy: [{ runAt: "asc" }, { id: "asc" }],
+      take: limit,
+    });
+    let ran = 0;
+    for (const job of due) {
+      const { count } = await this.db.job.updateMany({
+        where: { id: job.id, OR: [{ status: "pending" }, { status: "running", lockedUntil: { lt: realNow } }] },
+        data: { status: "running", lockedBy: this.instanceId, lockedUntil: new Date(realNow.getTime() + LOCK_MS), attempts: { increment: 1 } },
+      });
+      if (count !== 1) continue;
+      await this.runOne({ ...job, attempts: job.attempts + 1 });
+      ran++;
+    }
+    return ran;
+  }
+
+  private async runOne(job: Job): Promise<void> {
+    const handler = this.handlers.get(job.kind);
+    const log = this.log.child({ jobId: job.id, jobKind: job.kind, jobKey: job.key });
+    if (!handler) {
+      log.error("no handler for job kind");
+      await this.db.job.update({ where: { id: job.id }, data: { status: "failed", lastError: "no handler" } });
+      return;
+    }
+    let committed = false;
+    const markDone = (tx: Tx) =>
+      tx.job.updateMany({ where: { id: job.id, lockedBy: this.instanceId }, data: { status: "done", doneAt: this.clock.now(), lockedBy: null, lockedUntil: null } });
+    const ctx: JobContext = {
+      job,
+      payload: JSON.parse(job.payload) as Record<string, unknown>,
+      scheduledFor: job.runAt,
+      now: this.clock.now(),
+      db: this.db,
+      log,
+      commit: async (fn) =>
+        this.db.$transaction(async (tx) => {
+          const { count } = await markDone(tx);
+          if (count !== 1) throw new Error(`job ${job.id} lost its lock before commit`);
+          const result = await fn(tx, new Outbox(tx));
+          committed = true;
+          return result;
+        }),
+    };
+    try {
+      await handler(ctx);
+      if (!committed) await markDone(this.db);
+    } catch (err) {
+      const failed = job.attempts >= this.maxAttempts;
+      log.warn({ err: describeError(err), attempt: job.attempts, failed }, "job failed");
+      await this.db.job.update({
+        where: { id: job.id },
+        data: {
+          status: failed ? "failed" : "pending",
+          lastError: describeError(err),
+          runAt: failed ? job.runAt : new Date(this.clock.now().getTime() + 30_000 * 2 ** (job.attempts - 1)),
+          lockedBy: null,
+          lockedUntil: null,
+        },
+      });
+    }
+  }
+}

@@ -1,0 +1,93 @@
+import type { Db } from "../db/client.ts";
+import type { InboundEvent as InboundRow } from "../generated/prisma/client.ts";
+import { describeError, type Logger } from "../core/log.ts";
+import { Outbox } from "../lark/outbox.ts";
+import type { Bot } from "./bot.ts";
+import type { InboundEvent } from "./inbound.ts";
+
+const LOCK_MS = 60_000;
+const MAX_ATTEMPTS = 3;
+
+/**
+ * Works through stored events after they were acknowledged. Each event's effects and its
+ * "done" mark commit together, so a crash anywhere means it is simply processed again.
+ */
+export class EventProcessor {
+  constructor(
+    private readonly db: Db,
+    private readonly bot: Bot,
+    private readonly log: Logger,
+    private readonly instanceId: string,
+  ) {}
+
+  /** Processes up to `limit` due events; returns how many were processed. */
+  async runDue(limit = 50): Promise<number> {
+    const now = new Date();
+    const candidates = await this.db.inboundEvent.findMany({
+      where: {
+        OR: [
+          { status: "pending", OR: [{ lockedUntil: null }, { lockedUntil: { lte: now } }] },
+          { status: "processing", lockedUntil: { lt: now } },
+        ],
+      },
+      orderBy: { id: "asc" },
+      take: limit,
+      select: { id: true },
+    });
+    if (candidates.length === 0) return 0;
+    const ids = candidates.map((c) => c.id);
+    const lockedUntil = new Date(now.getTime() + LOCK_MS);
+    await this.db.inboundEvent.updateMany({
+      where: {
+        id: { in: ids },
+        OR: [
+          { status: "pending", OR: [{ lockedUntil: null }, { lockedUntil: { lte: now } }] },
+          { status: "processing", lockedUntil: { lt: now } },
+        ],
+      },
+      data: { status: "processing", lockedBy: this.instanceId, lockedUntil, attempts: { increment: 1 } },
+    });
+    const mine = await this.db.inboundEvent.findMany({
+      where: { id: { in: ids }, status: "processing", lockedBy: this.instanceId, lockedUntil },
+      orderBy: { id: "asc" },
+    });
+    for (const row of mine) await this.processOne(row);
+    return mine.length;
+  }
+
+  private async processOne(row: InboundRow): Promise<void> {
+    const event = JSON.parse(row.payload) as InboundEvent;
+    try {
+      await this.db.$transaction(async (tx) => {
+        const { count } = await tx.inboundEvent.updateMany({
+          where: { id: row.id, lockedBy: this.instanceId, status: "processing" },
+          data: { status: "done", processedAt: new Date(), lockedBy: null, lockedUntil: null },
+        });
+        if (count !== 1) throw new Error(`event ${row.id} lost its lock`);
+        await this.bot.process(tx, event);
+      });
+    } catch (err) {
+      await this.fail(row, event, err);
+    }
+  }
+
+  private async fail(row: InboundRow, event: InboundEvent, err: unknown): Promise<void> {
+    const final = row.attempts >= MAX_ATTEMPTS;
+    this.log.error({ err: describeError(err), eventRow: row.id, eventType: row.eventType, attempt: row.attempts, final }, "event processing failed");
+    await this.db.$transaction(async (tx) => {
+      await tx.inboundEvent.update({
+        where: { id: row.id },
+        data: {
+          status: final ? "failed" : "pending",
+          lastError: describeError(err),
+          lockedBy: null,
+          lockedUntil: final ? null : new Date(Date.now() + 2000 * 2 ** row.attempts),
+        },
+      });
+      if (final && event.kind === "message") {
+        // Never leave a person without an answer: say it failed, so nothing is silently lost.
+        await new Outbox(tx).replyText(event.chatId, event.messageId, "抱歉，这条消息处理失败了（已记录）。请稍后重发；如果一直失败，请联系支部书记。");
+      }
+    });
+  }
+}

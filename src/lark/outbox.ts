@@ -1,0 +1,102 @@
+import { randomUUID } from "node:crypto";
+import type { Tx } from "../db/client.ts";
+import { renderCard, type Card } from "./cards.ts";
+
+/** Where a message goes: a chat (group or the bot's private chat) or a person by open_id. */
+export type Recipient = { chatId: string } | { openId: string };
+
+export interface CardOptions {
+  /** Stable name for the card so later patches and buzzes can address it, e.g. "meeting:12:announce". */
+  cardRef?: string;
+}
+
+function targetOf(to: Recipient): { target: string; receiveIdType: "chat_id" | "open_id" } {
+  return "chatId" in to ? { target: to.chatId, receiveIdType: "chat_id" } : { target: to.openId, receiveIdType: "open_id" };
+}
+
+/**
+ * Writes outgoing messages into the durable outbox, inside the caller's transaction, so a
+ * message exists exactly when the change that caused it was committed. Cards are rendered
+ * here (from cards/*.json) so a bad card fails the change, not the sender hours later.
+ */
+export class Outbox {
+  constructor(
+    private readonly tx: Tx,
+    private readonly orgId?: number,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  forOrg(orgId: number | undefined): Outbox {
+    return new Outbox(this.tx, orgId, this.now);
+  }
+
+  private async insert(row: {
+    kind: string;
+    target: string;
+    receiveIdType?: string;
+    replyTo?: string;
+    cardRef?: string;
+    msgType?: string;
+    content: string;
+  }): Promise<void> {
+    const at = this.now();
+    await this.tx.outboxMessage.create({
+      data: { ...row, uuid: randomUUID(), orgId: this.orgId ?? null, nextAttemptAt: at, createdAt: at },
+    });
+  }
+
+  async text(to: Recipient, text: string): Promise<void> {
+    await this.insert({ kind: "send", ...targetOf(to), msgType: "text", content: JSON.stringify({ text }) });
+  }
+
+  async card(to: Recipient, template: string, data: Record<string, unknown>, opts: CardOptions = {}): Promise<void> {
+    await this.rawCard(to, renderCard(template, data), opts);
+  }
+
+  async rawCard(to: Recipient, card: Card, opts: CardOptions = {}): Promise<void> {
+    await this.insert({ kind: "send", ...targetOf(to), msgType: "interactive", cardRef: opts.cardRef, content: JSON.stringify(card) });
+  }
+
+  /** A reply to a message; `chatId` keeps it in order with the chat's other messages. */
+  async replyText(chatId: string, messageId: string, text: string): Promise<void> {
+    await this.insert({ kind: "reply", target: chatId, replyTo: messageId, msgType: "text", content: JSON.stringify({ text }) });
+  }
+
+  async replyCard(chatId: string, messageId: string, template: string, data: Record<string, unknown>, opts: CardOptions = {}): Promise<void> {
+    const content = JSON.stringify(renderCard(template, data));
+    await this.insert({ kind: "reply", target: chatId, replyTo: messageId, msgType: "interactive", cardRef: opts.cardRef, content });
+  }
+
+  /** The chat or person a referenced card was sent to, or undefined if no such card was queued. */
+  private async cardTarget(cardRef: string): Promise<string | undefined> {
+    const origin = await this.tx.outboxMessage.findFirst({
+      where: { cardRef, kind: { in: ["send", "reply"] } },
+      orderBy: { id: "desc" },
+      select: { target: true },
+    });
+    return origin?.target;
+  }
+
+  /**
+   * Replaces a sent card's content for everyone. Only the newest pending patch matters, so
+   * older unsent patches of the same card are superseded (keeps within 5 patches/s/message).
+   */
+  async patchCard(cardRef: string, template: string, data: Record<string, unknown>): Promise<boolean> {
+    const target = await this.cardTarget(cardRef);
+    if (!target) return false;
+    await this.tx.outboxMessage.updateMany({
+      where: { cardRef, kind: "patch", status: "pending" },
+      data: { status: "superseded" },
+    });
+    await this.insert({ kind: "patch", target, cardRef, msgType: "interactive", content: JSON.stringify(renderCard(template, data)) });
+    return true;
+  }
+
+  /** Buzzes people about a card already sent (escalations). */
+  async urgent(cardRef: string, openIds: string[]): Promise<boolean> {
+    const target = await this.cardTarget(cardRef);
+    if (!target || openIds.length === 0) return false;
+    await this.insert({ kind: "urgent", target, cardRef, content: JSON.stringify({ user_id_list: openIds.slice(0, 200) }) });
+    return true;
+  }
+}

@@ -1,0 +1,242 @@
+import type { Db } from "../db/client.ts";
+import type { OutboxMessage } from "../generated/prisma/client.ts";
+import { describeError, type Logger } from "../core/log.ts";
+import { LarkCallError, type LarkGateway } from "./gateway.ts";
+import type { SendLimiter } from "./rate-limit.ts";
+
+export interface SenderOptions {
+  instanceId: string;
+  maxAttempts?: number;
+  batchSize?: number;
+  concurrency?: number;
+  /** Called after a message failed for good (e.g. to tell the secretary). */
+  onPermanentFailure?: (rows: OutboxMessage[]) => Promise<void>;
+  now?: () => number;
+}
+
+const LOCK_MS = 60_000;
+
+/** Capped exponential backoff with jitter: 1 s, 2 s, 4 s … 5 min. */
+export function backoffMs(attempt: number, random = Math.random): number {
+  const base = Math.min(300_000, 1000 * 2 ** Math.max(0, attempt - 1));
+  return Math.round(base * (0.75 + random() * 0.5));
+}
+
+/**
+ * Drains the outbox: per target (chat or person) strictly in order, within Lark's rate
+ * limits, retrying what can be retried, and recording what failed for good with its reason.
+ * Rows are claimed with a conditional update, so several instances can share one database.
+ */
+export class OutboxSender {
+  private timer?: NodeJS.Timeout;
+  private running = false;
+  private stopped = true;
+  private wake?: () => void;
+
+  constructor(
+    private readonly db: Db,
+    private readonly gateway: LarkGateway,
+    private readonly limiter: SendLimiter,
+    private readonly log: Logger,
+    private readonly opts: SenderOptions,
+  ) {}
+
+  private now(): number {
+    return this.opts.now?.() ?? Date.now();
+  }
+
+  /** Sends what is due now; returns how many rows were attempted and the shortest wait left. */
+  async drainOnce(): Promise<{ attempted: number; waitMs: number }> {
+    const now = new Date(this.now());
+    const heads = await this.db.outboxMessage.groupBy({
+      by: ["target"],
+      where: { status: { in: ["pending", "sending"] } },
+      _min: { id: true },
+    });
+    const headIds = heads.map((h) => h._min.id).filter((id): id is number => id !== null);
+    if (headIds.length === 0) return { attempted: 0, waitMs: Infinity };
+    const due = await this.db.outboxMessage.findMany({
+      where: {
+        id: { in: headIds },
+        OR: [{ status: "pending", nextAttemptAt: { lte: now } }, { status: "sending", lockedUntil: { lt: now } }],
+      },
+      orderBy: { id: "asc" },
+      take: this.opts.batchSize ?? 200,
+    });
+    let waitMs = Infinity;
+    const mine: OutboxMessage[] = [];
+    for (const row of due) {
+      const wait = this.limiter.tryAcquire(row.target);
+      if (wait > 0) {
+        waitMs = Math.min(waitMs, wait);
+        continue;
+      }
+      if (await this.claim(row, now)) mine.push(row);
+    }
+    const later = await this.db.outboxMessage.findFirst({
+      where: { id: { in: headIds }, status: "pending", nextAttemptAt: { gt: now } },
+      orderBy: { nextAttemptAt: "asc" },
+      select: { nextAttemptAt: true },
+    });
+    if (later) waitMs = Math.min(waitMs, later.nextAttemptAt.getTime() - now.getTime());
+    await this.runConcurrently(mine);
+    return { attempted: mine.length, waitMs };
+  }
+
+  private async claim(row: OutboxMessage, now: Date): Promise<boolean> {
+    const { count } = await this.db.outboxMessage.updateMany({
+      where: {
+        id: row.id,
+        OR: [{ status: "pending" }, { status: "sending", lockedUntil: { lt: now } }],
+      },
+      data: { status: "sending", lockedBy: this.opts.instanceId, lockedUntil: new Date(now.getTime() + LOCK_MS), attempts: { increment: 1 } },
+    });
+    return count === 1;
+  }
+
+  private async runConcurrently(rows: OutboxMessage[]): Promise<void> {
+    const limit = this.opts.concurrency ?? 16;
+    let next = 0;
+    const worker = async () => {
+      while (next < rows.length) {
+        const row = rows[next++]!;
+        await this.deliver({ ...row, attempts: row.attempts + 1 });
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, rows.length) }, worker));
+  }
+
+  private async messageIdFor(cardRef: string | null): Promise<string | undefined> {
+    if (!cardRef) return undefined;
+    const sent = await this.db.sentCard.findUnique({ where: { cardRef } });
+    return sent?.messageId;
+  }
+
+  private async perform(row: OutboxMessage): Promise<string | undefined> {
+    switch (row.kind) {
+      case "send":
+        return (await this.gateway.send(row.receiveIdType as "chat_id" | "open_id", row.target, row.msgType ?? "text", row.content, row.uuid)).messageId;
+      case "reply":
+        return (await this.gateway.reply(row.replyTo ?? "", row.msgType ?? "text", row.content, row.uuid)).messageId;
+      case "patch":
+      case "urgent": {
+        const messageId = await this.messageIdFor(row.cardRef);
+        if (!messageId) {
+          throw new LarkCallError({ kind: "permanent", code: 0, message: "card never sent", reason: "原卡片未能发送，无法更新", targetGone: false }, row.kind);
+        }
+        if (row.kind === "patch") await this.gateway.patch(messageId, row.content);
+        else await this.gateway.urgent(messageId, (JSON.parse(row.content) as { user_id_list: string[] }).user_id_list);
+        return messageId;
+      }
+      default:
+        throw new LarkCallError({ kind: "permanent", code: 0, message: `unknown kind ${row.kind}`, reason: "内部错误：未知的消息类型", targetGone: false }, row.kind);
+    }
+  }
+
+  private async deliver(row: OutboxMessage): Promise<void> {
+    try {
+      const messageId = await this.perform(row);
+      await this.markSent(row, messageId);
+    } catch (err) {
+      await this.handleFailure(row, err);
+    }
+  }
+
+  private async markSent(row: OutboxMessage, messageId: string | undefined): Promise<void> {
+    const sentAt = new Date(this.now());
+    await this.db.$transaction([
+      this.db.outboxMessage.update({
+        where: { id: row.id },
+        data: { status: "sent", sentAt, sentMessageId: messageId ?? null, lockedBy: null, lockedUntil: null, lastError: null },
+      }),
+      ...(row.cardRef && messageId && (row.kind === "send" || row.kind === "reply")
+        ? [
+            this.db.sentCard.upsert({
+              where: { cardRef: row.cardRef },
+              create: { cardRef: row.cardRef, messageId, chatId: row.receiveIdType === "chat_id" ? row.target : null, sentAt },
+              update: { messageId, sentAt },
+            }),
+          ]
+        : []),
+    ]);
+  }
+
+  private async handleFailure(row: OutboxMessage, err: unknown): Promise<void> {
+    const failure = err instanceof LarkCallError ? err.failure : { kind: "retryable" as const, code: -1, message: describeError(err) };
+    const now = this.now();
+    if (failure.kind === "permanent") {
+      this.log.warn({ outboxId: row.id, kind: row.kind, code: failure.code, reason: failure.reason }, "outbox message failed permanently");
+      const data = { status: "failed", failReason: failure.reason, lastError: failure.message, lockedBy: null, lockedUntil: null };
+      await this.db.outboxMessage.update({ where: { id: row.id }, data });
+      const failed = [row];
+      if (failure.targetGone) {
+        // Everything else queued for a chat or person we can no longer reach fails the same way.
+        const rest = await this.db.outboxMessage.findMany({ where: { target: row.target, status: "pending" } });
+        await this.db.outboxMessage.updateMany({ where: { id: { in: rest.map((r) => r.id) } }, data });
+        failed.push(...rest);
+      }
+      await this.opts.onPermanentFailure?.(failed.map((r) => ({ ...r, failReason: failure.reason })));
+      return;
+    }
+    const rateLimited = failure.kind === "rate_limited";
+    const maxAttempts = this.opts.maxAttempts ?? 12;
+    if (rateLimited) this.limiter.pause(failure.resetSeconds * 1000);
+    if (!rateLimited && row.attempts >= maxAttempts) {
+      await this.db.outboxMessage.update({
+        where: { id: row.id },
+        data: { status: "failed", failReason: `多次重试仍失败：${failure.message}`, lastError: failure.message, lockedBy: null, lockedUntil: null },
+      });
+      await this.opts.onPermanentFailure?.([{ ...row, failReason: "多次重试仍失败" }]);
+      return;
+    }
+    const delay = rateLimited ? failure.resetSeconds * 1000 : backoffMs(row.attempts);
+    this.log.info({ outboxId: row.id, code: failure.code, kind: failure.kind, retryInMs: delay }, "outbox send will be retried");
+    await this.db.outboxMessage.update({
+      where: { id: row.id },
+      data: {
+        status: "pending",
+        nextAttemptAt: new Date(now + delay),
+        lastError: failure.message,
+        lockedBy: null,
+        lockedUntil: null,
+        // a rate limit is the platform's pacing, not a failure of this message
+        ...(rateLimited ? { attempts: { decrement: 1 } } : {}),
+      },
+    });
+  }
+
+  kick(): void {
+    this.wake?.();
+  }
+
+  start(idleMs = 250): void {
+    this.stopped = false;
+    const loop = async () => {
+      if (this.stopped) return;
+      this.running = true;
+      let wait = idleMs;
+      try {
+        const { attempted, waitMs } = await this.drainOnce();
+        wait = attempted > 0 ? 0 : Math.max(5, Math.min(idleMs, waitMs));
+      } catch (err) {
+        this.log.error({ err: describeError(err) }, "outbox sender loop error");
+      }
+      this.running = false;
+      if (this.stopped) return;
+      await new Promise<void>((resolve) => {
+        this.wake = resolve;
+        this.timer = setTimeout(resolve, wait);
+      });
+      this.wake = undefined;
+      void loop();
+    };
+    void loop();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.wake?.();
+    while (this.running) await new Promise((r) => setTimeout(r, 10));
+  }
+}

@@ -1,0 +1,33 @@
+import { readConfig, ConfigError } from "./core/config.ts";
+import { createLogger } from "./core/log.ts";
+import { startRuntime } from "./runtime.ts";
+import { startSandbox } from "./sandbox/index.ts";
+
+/** Wiring only: configuration, logger, runtime, and the sandbox when there are no credentials. */
+async function main() {
+  let config;
+  try {
+    config = readConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const log = createLogger(config.logLevel);
+  if (!config.lark) {
+    log.info("未配置 LARK_APP_ID：使用内置的模拟飞书开放平台（sandbox）与本地 SQLite 运行 / no LARK_APP_ID: running against the embedded fake platform");
+  }
+  const runtime = await startRuntime({ config, log, ...(config.lark ? {} : startSandbox(log)) });
+  log.info({ url: runtime.url, mode: config.lark ? config.lark.mode : "sandbox" }, config.lark ? "zhibu-bot started" : `zhibu-bot started — open ${runtime.url}/sandbox`);
+  const shutdown = async (signal: string) => {
+    log.info({ signal }, "stopping");
+    await runtime.stop();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+}
+
+void main();

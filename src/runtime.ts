@@ -1,0 +1,181 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import Koa from "koa";
+import Router from "@koa/router";
+import type { Config } from "./core/config.ts";
+import type { Logger } from "./core/log.ts";
+import { runningClock, systemClock, type Clock } from "./core/clock.ts";
+import { openDatabase, type Db } from "./db/client.ts";
+import { Bot } from "./app/bot.ts";
+import { Ingest } from "./app/ingest.ts";
+import { EventProcessor } from "./app/processor.ts";
+import { JobRunner } from "./app/jobs.ts";
+import { LarkGateway } from "./lark/gateway.ts";
+import { SendLimiter, LARK_SEND_LIMITS, type SendLimits } from "./lark/rate-limit.ts";
+import { OutboxSender } from "./lark/sender.ts";
+import { createDispatcher } from "./lark/dispatcher.ts";
+import { webhookRouter } from "./lark/webhook.ts";
+import { startLongConnection, type LongConnection } from "./lark/ws.ts";
+import { registerFeatures } from "./features/index.ts";
+import { healthReport } from "./app/health.ts";
+import { notifyPermanentFailures } from "./app/failures.ts";
+import { Worker } from "./app/worker.ts";
+
+export interface LarkTarget {
+  appId: string;
+  appSecret: string;
+  encryptKey?: string;
+  verificationToken?: string;
+  domain: string;
+  mode: "websocket" | "webhook";
+}
+
+export interface RuntimeOptions {
+  config: Config;
+  log: Logger;
+  clock?: Clock;
+  /** Tests: run the loops by hand with settle() instead of timers. */
+  autoStart?: boolean;
+  sendLimits?: SendLimits;
+  /**
+   * Runs before the bot connects to Lark, with the HTTP server already listening: the embedded
+   * fake platform mounts itself here and returns the credentials and domain the bot should use.
+   */
+  beforeConnect?: (ctx: { koa: Koa; router: Router; baseUrl: string; clock: Clock }) => Promise<LarkTarget>;
+  /** Runs once everything is up (the sandbox seeds its demo world here). */
+  afterStart?: (runtime: Runtime) => Promise<void>;
+}
+
+export interface Runtime {
+  db: Db;
+  bot: Bot;
+  clock: Clock;
+  gateway: LarkGateway;
+  sender: OutboxSender;
+  url: string;
+  server: Server;
+  lark: LarkTarget;
+  /** Processes events, due jobs and due outbox rows until nothing is left to do now. */
+  settle(maxRounds?: number): Promise<void>;
+  /** Wakes the loops now (e.g. after the sandbox advanced the clock). */
+  kick(): void;
+  stop(): Promise<void>;
+}
+
+export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
+  const { config, log } = opts;
+  const clock = opts.clock ?? (config.clockStart ? runningClock(config.clockStart) : systemClock());
+  const instanceId = `${process.pid}-${randomUUID().slice(0, 8)}`;
+  const db = await openDatabase(config.databaseUrl);
+  log.info({ database: config.databaseUrl.replace(/^file:/, ""), instanceId }, "database ready (migrations applied)");
+
+  const koa = new Koa({ proxy: true });
+  const router = new Router();
+  // Listen first (the fake platform needs our URL), then serve once all routes are mounted:
+  // Koa composes its middleware when callback() is called.
+  let serve: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => {
+    res.statusCode = 503;
+    res.end("starting");
+  };
+  const server = createServer((req, res) => serve(req, res));
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.port, "0.0.0.0", () => resolve());
+  });
+  server.requestTimeout = 10_000;
+  server.headersTimeout = 5_000;
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : config.port;
+  const url = `http://127.0.0.1:${port}`;
+
+  const lark: LarkTarget = config.lark ?? (await opts.beforeConnect!({ koa, router, baseUrl: url, clock }));
+
+  const gateway = new LarkGateway({ appId: lark.appId, appSecret: lark.appSecret, domain: lark.domain, logger: log });
+  let botOpenId = "";
+  const bot = new Bot({ log, now: () => clock.now(), timezone: config.timezone });
+  registerFeatures(bot, { directory: { chatMembers: (chatId) => gateway.chatMembers(chatId) } });
+
+  const worker = new Worker();
+  const ingest = new Ingest(db, bot, log, () => worker.kick());
+  const processor = new EventProcessor(db, bot, log, instanceId);
+  const jobs = new JobRunner(db, clock, log, instanceId);
+  for (const [kind, handler] of bot.jobHandlers) jobs.register(kind, handler);
+  const sender = new OutboxSender(db, gateway, new SendLimiter(opts.sendLimits ?? LARK_SEND_LIMITS), log, {
+    instanceId,
+    onPermanentFailure: (rows) => notifyPermanentFailures(db, rows, log),
+  });
+  worker.configure({ log, steps: [() => processor.runDue(), () => jobs.runDue()], afterWork: () => sender.kick() });
+
+  const dispatcher = createDispatcher(ingest, () => botOpenId, log);
+  router.use(webhookRouter({ dispatcher, ingest, encryptKey: lark.encryptKey, verificationToken: lark.verificationToken, log }).routes());
+  let ws: LongConnection | undefined;
+  router.get("/healthz", async (ctx) => {
+    ctx.body = await healthReport(db, { mode: config.lark ? lark.mode : "sandbox", ws: ws?.status(), clock: clock.now() });
+  });
+  koa.use(router.routes()).use(router.allowedMethods());
+  serve = koa.callback();
+
+  try {
+    botOpenId = await gateway.botOpenId();
+  } catch (err) {
+    log.warn({ err: (err as Error).message }, "could not read the bot's open_id yet; @mentions are recognised once it is known");
+  }
+  if (config.lark && lark.mode === "websocket") {
+    ws = startLongConnection({ appId: lark.appId, appSecret: lark.appSecret, domain: lark.domain, dispatcher, log });
+  }
+
+  if (opts.autoStart !== false) {
+    worker.start();
+    sender.start();
+  }
+
+  const settle = async (maxRounds = 50) => {
+    for (let round = 0; round < maxRounds; round++) {
+      const processed = await processor.runDue();
+      const ran = await jobs.runDue();
+      let sent = 0;
+      for (;;) {
+        const { attempted } = await sender.drainOnce();
+        if (attempted === 0) break;
+        sent += attempted;
+      }
+      if (processed + ran + sent === 0) return;
+    }
+  };
+
+  const runtime: Runtime = {
+    db,
+    bot,
+    clock,
+    gateway,
+    sender,
+    url,
+    server,
+    lark,
+    settle,
+    kick: () => {
+      worker.kick();
+      sender.kick();
+    },
+    stop: async () => {
+      ws?.close();
+      await worker.stop();
+      await sender.stop();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections?.();
+      await db.$disconnect();
+    },
+  };
+  await opts.afterStart?.(runtime);
+  return runtime;
+}
+
+/** Fresh random credentials for the embedded fake platform (the real security path still runs). */
+export function sandboxCredentials(): Omit<LarkTarget, "domain" | "mode"> {
+  return {
+    appId: `cli_${randomBytes(8).toString("hex")}`,
+    appSecret: randomBytes(16).toString("hex"),
+    encryptKey: randomBytes(16).toString("hex"),
+    verificationToken: randomBytes(12).toString("hex"),
+  };
+}

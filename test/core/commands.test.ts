@@ -1,0 +1,61 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestBot, textOf, type TestBot } from "../support/harness.ts";
+
+let t: TestBot;
+beforeAll(async () => {
+  t = await startTestBot();
+});
+afterAll(() => t.stop());
+
+describe("commands in a bound branch chat", () => {
+  it("answers /帮助 with the help card listing commands with examples", async () => {
+    const asked = await t.say(t.people.m1, t.chats.branch1, "/帮助");
+    const reply = t.lastBotMessage(t.chats.branch1)!;
+    expect(reply.parentId).toBe(asked.messageId);
+    expect(reply.msgType).toBe("interactive");
+    const text = textOf(reply);
+    expect(text).toContain("命令一览");
+    expect(text).toContain("/成员");
+    expect(text).toContain("示例：/角色 @张三 预备党员");
+  });
+
+  it("treats an @mention of the bot like a slash command", async () => {
+    await t.say(t.people.m1, t.chats.branch1, "成员", { mentionBot: true });
+    expect(textOf(t.lastBotMessage(t.chats.branch1))).toContain("成员名单");
+  });
+
+  it("explains an unknown command and shows an example", async () => {
+    await t.say(t.people.m1, t.chats.branch1, "/开会吧");
+    const text = textOf(t.lastBotMessage(t.chats.branch1));
+    expect(text).toContain("没有「/开会吧」这个命令");
+    expect(text).toContain("/帮助");
+  });
+
+  it("refuses a secretary-only command to an ordinary member, saying who may", async () => {
+    await t.say(t.people.m1, t.chats.branch1, "/角色 @孙悦 正式党员", { mentions: [t.people.pr1] });
+    expect(textOf(t.lastBotMessage(t.chats.branch1))).toContain("只有书记、副书记可以使用");
+    const sun = await t.runtime.db.member.findFirst({ where: { openId: t.people.pr1.openId } });
+    expect(sun?.memberClass).toBe("probationary");
+  });
+
+  it("lets the secretary change a role, and rejects bad arguments with an example", async () => {
+    await t.say(t.people.s1, t.chats.branch1, "/角色 @刘洋 预备党员", { mentions: [t.people.m1] });
+    expect(textOf(t.lastBotMessage(t.chats.branch1))).toContain("已将 刘洋 设为预备党员");
+    await t.say(t.people.s1, t.chats.branch1, "/角色 @刘洋 大官", { mentions: [t.people.m1] });
+    const text = textOf(t.lastBotMessage(t.chats.branch1));
+    expect(text).toContain("不认识身份「大官」");
+    expect(text).toContain("正确示例：/角色 @张三 预备党员");
+    await t.say(t.people.s1, t.chats.branch1, "/角色 @刘洋 正式党员", { mentions: [t.people.m1] });
+  });
+
+  it("does not count a redelivered message twice", async () => {
+    const before = t.botMessages(t.chats.branch1).length;
+    const { delivery } = await t.fake.sendUserMessage({ chatId: t.chats.branch1, senderOpenId: t.people.m2.openId, text: "/成员" });
+    await t.settle();
+    await t.fake.redeliver(delivery!);
+    await t.restart();
+    await t.fake.redeliver(delivery!);
+    await t.settle();
+    expect(t.botMessages(t.chats.branch1).length).toBe(before + 1);
+  });
+});

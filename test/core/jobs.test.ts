@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestBot, type TestBot } from "../support/harness.ts";
+import { ensureJob, upsertJob, cancelJobs, JobRunner } from "../../src/app/jobs.ts";
+import { createLogger } from "../../src/core/log.ts";
+
+let t: TestBot;
+const ran: Array<{ key: string; late: boolean }> = [];
+beforeAll(async () => {
+  t = await startTestBot();
+});
+afterAll(() => t.stop());
+
+function runner(id: string) {
+  const r = new JobRunner(t.runtime.db, t.clock, createLogger("silent"), id);
+  r.register("test.note", async (ctx) => {
+    await ctx.commit(async (_tx, out) => {
+      ran.push({ key: ctx.job.key, late: ctx.now.getTime() - ctx.scheduledFor.getTime() > 3600_000 });
+      await out.text({ chatId: t.chats.branch1 }, `任务 ${ctx.job.key}`);
+    });
+  });
+  return r;
+}
+
+describe("stored jobs", () => {
+  it("schedules idempotently by key", async () => {
+    const at = new Date(t.clock.now().getTime() + 60_000);
+    const created = await t.runtime.db.$transaction(async (tx) => [
+      await ensureJob(tx, { key: "j:idem", kind: "test.note", runAt: at }),
+      await ensureJob(tx, { key: "j:idem", kind: "test.note", runAt: at }),
+    ]);
+    expect(created).toEqual([true, false]);
+  });
+
+  it("runs a due job once even when two instances race for it", async () => {
+    await t.runtime.db.$transaction((tx) => ensureJob(tx, { key: "j:race", kind: "test.note", runAt: t.clock.now() }));
+    const [a, b] = [runner("a"), runner("b")];
+    await Promise.all([a.runDue(), b.runDue(), a.runDue(), b.runDue()]);
+    expect(ran.filter((r) => r.key === "j:race")).toHaveLength(1);
+  });
+
+  it("moves a pending job when rescheduled and never runs a cancelled one", async () => {
+    const soon = new Date(t.clock.now().getTime() + 3600_000);
+    await t.runtime.db.$transaction(async (tx) => {
+      await ensureJob(tx, { key: "j:move", kind: "test.note", runAt: soon });
+      await upsertJob(tx, { key: "j:move", kind: "test.note", runAt: new Date(soon.getTime() + 86_400_000) });
+      await ensureJob(tx, { key: "j:cancel:1", kind: "test.note", runAt: soon });
+      await cancelJobs(tx, "j:cancel:");
+    });
+    t.clock.advance(2 * 3600_000);
+    await runner("c").runDue();
+    expect(ran.map((r) => r.key)).not.toContain("j:move");
+    expect(ran.map((r) => r.key)).not.toContain("j:cancel:1");
+    t.clock.advance(86_400_000);
+    await runner("c").runDue();
+    expect(ran.map((r) => r.key)).toContain("j:move");
+  });
+
+  it("catches up after downtime: a job that came due while stopped runs once, marked late", async () => {
+    await t.runtime.db.$transaction((tx) => ensureJob(tx, { key: "j:downtime", kind: "test.note", runAt: new Date(t.clock.now().getTime() + 3600_000) }));
+    t.clock.advance(5 * 3600_000); // no runner was alive past the due time
+    await runner("d").runDue();
+    await runner("e").runDue();
+    const hits = ran.filter((r) => r.key === "j:downtime");
+    expect(hits).toHaveLength(1);
+    expect(hits[0]!.late).toBe(true);
+  });
+
+  it("retries a failing job with backoff and gives up after the maximum attempts", async () => {
+    const r = new JobRunner(t.runtime.db, t.clock, createLogger("silent"), "f", 2);
+    r.register("test.fail", async () => {
+      throw new Error("boom");
+    });
+    await t.runtime.db.$transaction((tx) => ensureJob(tx, { key: "j:fail", kind: "test.fail", runAt: t.clock.now() }));
+    await r.runDue();
+    expect((await t.runtime.db.job.findUniqueOrThrow({ where: { key: "j:fail" } })).status).toBe("pending");
+    t.clock.advance(3600_000);
+    await r.runDue();
+    const job = await t.runtime.db.job.findUniqueOrThrow({ where: { key: "j:fail" } });
+    expect(job).toMatchObject({ status: "failed", attempts: 2 });
+    expect(job.lastError).toContain("boom");
+  });
+});
