@@ -91,7 +91,6 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const lark: LarkTarget = config.lark ?? (await opts.beforeConnect!({ koa, router, baseUrl: url, clock }));
 
   const gateway = new LarkGateway({ appId: lark.appId, appSecret: lark.appSecret, domain: lark.domain, logger: log });
-  let botOpenId = "";
   const bot = new Bot({ log, now: () => clock.now(), timezone: config.timezone });
   registerFeatures(bot, { directory: { chatMembers: (chatId) => gateway.chatMembers(chatId) } });
 
@@ -106,7 +105,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   });
   worker.configure({ log, steps: [() => processor.runDue(), () => jobs.runDue()], afterWork: () => sender.kick() });
 
-  const dispatcher = createDispatcher(ingest, () => botOpenId, log);
+  const dispatcher = createDispatcher(ingest, () => gateway.botOpenId(), log);
   router.use(webhookRouter({ dispatcher, ingest, encryptKey: lark.encryptKey, verificationToken: lark.verificationToken, log }).routes());
   let ws: LongConnection | undefined;
   router.get("/healthz", async (ctx) => {
@@ -116,13 +115,15 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   serve = koa.callback();
 
   try {
-    botOpenId = await gateway.botOpenId();
+    await gateway.botOpenId(); // cached by the gateway; asked again on the first message if this fails
   } catch (err) {
     log.warn({ err: (err as Error).message }, "could not read the bot's open_id yet; @mentions are recognised once it is known");
   }
   if (config.lark && lark.mode === "websocket") {
     ws = startLongConnection({ appId: lark.appId, appSecret: lark.appSecret, domain: lark.domain, dispatcher, log });
   }
+
+  for (const hook of bot.startHooks) await db.$transaction((tx) => hook(tx, clock.now()));
 
   if (opts.autoStart !== false) {
     worker.start();

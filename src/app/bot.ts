@@ -19,6 +19,8 @@ import { parseCommand } from "./command-parser.ts";
 import { ensureJob, type JobHandler, type JobSpec } from "./jobs.ts";
 
 export type MembershipListener = (ctx: MembershipContext) => Promise<void>;
+/** Runs once when the bot starts, before the loops (e.g. to make sure recurring jobs exist). */
+export type StartHook = (tx: Tx, now: Date) => Promise<void>;
 
 export interface BotDeps {
   log: Logger;
@@ -26,6 +28,12 @@ export interface BotDeps {
   /** BOT_TIMEZONE: used where no organisation's own zone applies. */
   timezone: string;
   realNow?: () => Date;
+}
+
+const POST_RANK: Record<string, number> = { secretary: 3, deputy_secretary: 2, committee_member: 1 };
+
+function privateHome(memberships: Array<{ org: OrgInfo; actor: Actor }>) {
+  return [...memberships].sort((a, b) => (POST_RANK[b.actor.post ?? ""] ?? 0) - (POST_RANK[a.actor.post ?? ""] ?? 0))[0];
 }
 
 const SCOPE_TEXT: Record<CommandDef["scope"], string> = {
@@ -46,6 +54,7 @@ export class Bot {
   private readonly membershipListeners: MembershipListener[] = [];
   private readonly messageListeners: MessageListener[] = [];
   readonly jobHandlers = new Map<string, JobHandler>();
+  readonly startHooks: StartHook[] = [];
 
   constructor(readonly deps: BotDeps) {}
 
@@ -88,6 +97,11 @@ export class Bot {
     return this;
   }
 
+  onStart(hook: StartHook): this {
+    this.startHooks.push(hook);
+    return this;
+  }
+
   schedule(tx: Tx, spec: JobSpec): Promise<boolean> {
     return ensureJob(tx, spec, this.deps.now());
   }
@@ -116,7 +130,7 @@ export class Bot {
       now: this.deps.now(),
       timezone: org?.timezone ?? this.deps.timezone,
       org,
-      actor: actor ?? (message.chatType === "p2p" && memberships.length === 1 ? memberships[0]!.actor : undefined),
+      actor,
       memberships,
       message,
       mentions: message.mentions,
@@ -124,9 +138,10 @@ export class Bot {
       replyCard: (template: string, data: Record<string, unknown>, opts?: { cardRef?: string }) =>
         out.replyCard(message.chatId, message.messageId, template, data, opts),
     };
-    if (message.chatType === "p2p" && !base.org && memberships.length === 1) {
-      base.org = memberships[0]!.org;
-      base.timezone = base.org.timezone;
+    if (message.chatType === "p2p") {
+      // In a private chat the person acts for the organisation where they hold the highest post.
+      const home = privateHome(memberships);
+      if (home) Object.assign(base, { org: home.org, actor: home.actor, timezone: home.org.timezone });
     }
     if (!parsed) {
       for (const listener of this.messageListeners) if (await listener(base)) return;
@@ -138,11 +153,17 @@ export class Bot {
       return;
     }
     const def = this.commands.get(parsed.name.toLowerCase());
+    if (!def && !parsed.explicit) {
+      // A private message that is not a command: let features claim it (e.g. evidence), else guide.
+      for (const listener of this.messageListeners) if (await listener(base)) return;
+      await ctx.reply("您好，我是支部助手。需要办理什么？发送 /帮助 查看全部命令，例如：/帮助");
+      return;
+    }
     if (!def) {
       await ctx.reply(`没有「/${parsed.name}」这个命令。发送 /帮助 查看全部命令，例如：/帮助`);
       return;
     }
-    const refusal = this.refusal(def, message, org, ctx.actor);
+    const refusal = this.refusal(def, message, ctx.org, ctx.actor);
     if (refusal) {
       await ctx.reply(refusal);
       return;
@@ -161,7 +182,7 @@ export class Bot {
   private refusal(def: CommandDef, message: IncomingMessage, org: OrgInfo | undefined, actor: Actor | undefined): string | undefined {
     if (def.scope !== "any") {
       const inGroup = message.chatType === "group";
-      if (!inGroup || !org) {
+      if (!org) {
         return inGroup
           ? `本群尚未绑定为党支部或党委，「/${def.name}」暂不能使用。请把我拉进群的同志填写绑定卡片，或发送 /绑定 重新获取绑定卡片。`
           : `「/${def.name}」${SCOPE_TEXT[def.scope]}，请到对应的群里发送。`;

@@ -5,6 +5,8 @@ export interface ParsedCommand {
   name: string;
   args: string[];
   rest: string;
+  /** False for a private message typed without "/" (it may just be a chat line, not a command). */
+  explicit: boolean;
 }
 
 /**
@@ -21,5 +23,5 @@ export function parseCommand(message: IncomingMessage): ParsedCommand | null {
   const match = /^(\S*)\s*([\s\S]*)$/.exec(body);
   const name = match?.[1] ?? "";
   const rest = (match?.[2] ?? "").trim();
-  return { name, args: rest ? rest.split(/\s+/) : [], rest };
+  return { name, args: rest ? rest.split(/\s+/) : [], rest, explicit: slashed || message.mentionsBot };
 }

@@ -58,4 +58,19 @@ describe("commands in a bound branch chat", () => {
     await t.settle();
     expect(t.botMessages(t.chats.branch1).length).toBe(before + 1);
   });
+
+  it("answers in the private chat: commands without a slash work, chatter gets a hint", async () => {
+    await t.say(t.people.m2, "p2p", "帮助");
+    expect(textOf(t.lastBotMessage(t.people.m2.openId))).toContain("命令一览");
+    await t.say(t.people.m2, "p2p", "谢谢你");
+    expect(textOf(t.lastBotMessage(t.people.m2.openId))).toContain("发送 /帮助 查看全部命令");
+  });
+
+  it("applies the same roles in a private chat, and tells a stranger where commands work", async () => {
+    await t.say(t.people.m2, "p2p", "/角色 @刘洋 预备党员");
+    expect(textOf(t.lastBotMessage(t.people.m2.openId))).toContain("只有书记、副书记可以使用");
+    t.fake.addUser({ openId: "ou_stranger01", name: "路人" });
+    await t.say("ou_stranger01", "p2p", "/成员");
+    expect(textOf(t.lastBotMessage("ou_stranger01"))).toContain("只能在已绑定的党支部或党委群里使用");
+  });
 });

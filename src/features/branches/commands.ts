@@ -97,6 +97,18 @@ async function bindCommand(ctx: CommandContext) {
   await postBindingCard(ctx.out, ctx.message.chatId, chat?.name ?? "本群", chat?.addedBy ?? ctx.message.senderOpenId);
 }
 
+const TERM_EXAMPLE = "/换届 2024-06-01";
+
+async function termCommand(ctx: CommandContext) {
+  const org = ctx.org!;
+  const m = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(ctx.args[0] ?? "");
+  const at = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), 4)) : undefined;
+  if (!at || Number.isNaN(at.getTime()) || at > ctx.now) throw new UsageError("请写明本届支委会的选举日期（不晚于今天）。", TERM_EXAMPLE);
+  await ctx.tx.partyOrg.update({ where: { id: org.id }, data: { committeeTermStart: at } });
+  const years = org.category === "village_community" ? 5 : 3;
+  await ctx.reply(`已记录本届支委会于 ${ctx.args[0]} 选举产生，任期 ${years} 年。届满前 6 个月我会提醒书记筹备换届。`);
+}
+
 async function linkCodeCommand(ctx: CommandContext) {
   const code = await ensureLinkCode(ctx.tx, ctx.org!);
   await ctx.reply(`本党委的关联码是 ${code}。\n请各支部书记在支部群里发送：/关联 ${code}`);
@@ -125,6 +137,7 @@ export function registerBranchCommands(bot: Bot): void {
     .command({ name: "成员", aliases: ["members"], group: GROUP, summary: "查看成员名单与分工", usage: "/成员", example: "/成员", permission: "member", scope: "org", run: membersCommand })
     .command({ name: "角色", aliases: ["role"], group: GROUP, summary: "设置成员身份或职务（书记、委员、预备党员、非党员…）", usage: "/角色 @成员 <身份>", example: ROLE_EXAMPLE, permission: "secretary", scope: "org", run: roleCommand })
     .command({ name: "党小组", aliases: ["group"], group: GROUP, summary: "查看党小组；支委可新建、设组长、分配成员", usage: "/党小组 [新建|组长|分配] <名称> [@成员…]", example: GROUP_EXAMPLE, permission: "member", scope: "branch", run: groupCommand })
+    .command({ name: "换届", aliases: ["term"], group: GROUP, summary: "记录本届支委会的选举日期（用于任期届满提醒）", usage: "/换届 <YYYY-MM-DD>", example: TERM_EXAMPLE, permission: "secretary", scope: "branch", run: termCommand })
     .command({ name: "关联", aliases: ["link"], group: GROUP, summary: "把本支部关联到上级党委", usage: "/关联 <关联码>", example: "/关联 K7M2QX", permission: "secretary", scope: "branch", run: linkCommand })
     .command({ name: "关联码", aliases: ["linkcode"], group: GROUP, summary: "查看本党委的关联码（党委群）", usage: "/关联码", example: "/关联码", permission: "committee", scope: "committee", run: linkCodeCommand })
     .command({ name: "下级", aliases: ["branches"], group: GROUP, summary: "查看关联到本党委的支部（党委群）", usage: "/下级", example: "/下级", permission: "member", scope: "committee", run: childrenCommand });

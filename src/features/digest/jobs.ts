@@ -1,0 +1,189 @@
+import type { Tx } from "../../db/client.ts";
+import type { Bot } from "../../app/bot.ts";
+import type { JobContext } from "../../app/jobs.ts";
+import { ensureJob } from "../../app/jobs.ts";
+import type { OrgInfo } from "../../app/context.ts";
+import { toOrgInfo } from "../../app/actors.ts";
+import { mention } from "../../lark/cards.ts";
+import { Outbox } from "../../lark/outbox.ts";
+import { nextWeekly, periodContaining, type Period } from "./periods.ts";
+import type { DigestSections } from "./sections.ts";
+import { branchDigestCard, committeeDigestCard } from "./compose.ts";
+import type { WarningRules } from "./warnings.ts";
+import { syncWarnings } from "./warnings.ts";
+
+export const TICK_JOB = "digest.tick";
+export const INVITE_JOB = "digest.invite";
+export const ENSURE_JOB = "digest.ensure";
+export const WARNINGS_JOB = "digest.warnings";
+
+const INVITE_LEAD_MS = 30 * 60_000;
+const LATE_AFTER_MS = 60 * 60_000;
+const STALE_AFTER_MS = 6 * 24 * 3600_000;
+const CHUNK = 200;
+
+/** Organisations posting at the same weekday, time and zone share one tick job. */
+export interface Slot {
+  tz: string;
+  weekday: number;
+  hour: number;
+  minute: number;
+}
+
+/** One warnings scan per day; the key is the day, so restarts never double it. */
+const warningsKey = (at: Date) => `digest:warnings:${at.toISOString().slice(0, 10)}`;
+
+const slotKey = (s: Slot) => `${s.tz}|${s.weekday}|${s.hour}|${s.minute}`;
+
+export function defaultSlot(tz: string): Slot {
+  return { tz, weekday: 1, hour: 9, minute: 0 };
+}
+
+async function orgSlots(tx: Tx): Promise<Map<string, { slot: Slot; orgs: OrgInfo[] }>> {
+  const orgs = await tx.partyOrg.findMany({ include: { digestSettings: true }, orderBy: { id: "asc" } });
+  const map = new Map<string, { slot: Slot; orgs: OrgInfo[] }>();
+  for (const o of orgs) {
+    if (o.digestSettings?.muted) continue;
+    const s = o.digestSettings;
+    const slot: Slot = s ? { tz: o.timezone, weekday: s.weekday, hour: s.hour, minute: s.minute } : defaultSlot(o.timezone);
+    const entry = map.get(slotKey(slot)) ?? { slot, orgs: [] };
+    entry.orgs.push(toOrgInfo(o));
+    map.set(slotKey(slot), entry);
+  }
+  return map;
+}
+
+/** Makes sure every slot in use has its next tick (and invitation) scheduled. Idempotent. */
+export async function ensureDigestJobs(tx: Tx, now: Date): Promise<number> {
+  let created = 0;
+  for (const { slot } of (await orgSlots(tx)).values()) {
+    const at = nextWeekly(new Date(now.getTime() - 1), slot.tz, slot.weekday, slot.hour, slot.minute);
+    const period = periodContaining(at, slot.tz, "week");
+    const payload = { ...slot, at: at.toISOString() };
+    if (await ensureJob(tx, { key: `digest:tick:${slotKey(slot)}:${period.key}`, kind: TICK_JOB, runAt: at, payload }, now)) created++;
+    await ensureJob(tx, { key: `digest:invite:${slotKey(slot)}:${period.key}`, kind: INVITE_JOB, runAt: new Date(at.getTime() - INVITE_LEAD_MS), payload }, now);
+  }
+  await ensureJob(tx, { key: warningsKey(now), kind: WARNINGS_JOB, runAt: now, payload: {} }, now);
+  return created;
+}
+
+function slotOf(payload: Record<string, unknown>): { slot: Slot; at: Date } {
+  return { slot: { tz: String(payload.tz), weekday: Number(payload.weekday), hour: Number(payload.hour), minute: Number(payload.minute) }, at: new Date(String(payload.at)) };
+}
+
+async function secretaries(tx: Tx, orgIds: number[]) {
+  const rows = await tx.member.findMany({ where: { orgId: { in: orgIds }, post: "secretary", active: true } });
+  return new Map(rows.map((r) => [r.orgId, r]));
+}
+
+/** 30 minutes before: invite each secretary to add one line of their own. */
+async function inviteJob(ctx: JobContext): Promise<void> {
+  const { slot, at } = slotOf(ctx.payload);
+  await ctx.commit(async (tx, out) => {
+    const entry = (await orgSlots(tx)).get(slotKey(slot));
+    if (!entry || ctx.now.getTime() > at.getTime()) return; // too late to invite: the digest goes as is
+    const period = periodContaining(at, slot.tz, "week");
+    const secs = await secretaries(tx, entry.orgs.map((o) => o.id));
+    for (const org of entry.orgs) {
+      const digest = await tx.digest.upsert({
+        where: { orgId_kind_periodKey: { orgId: org.id, kind: kindOf(org), periodKey: period.key } },
+        create: { orgId: org.id, kind: kindOf(org), periodKey: period.key, scheduledFor: at },
+        update: {},
+      });
+      const sec = secs.get(org.id);
+      if (!sec || digest.status !== "invited") continue;
+      await out.forOrg(org.id).card({ openId: sec.openId }, "digest-invite", {
+        orgName: org.name, time: `${String(slot.hour).padStart(2, "0")}:${String(slot.minute).padStart(2, "0")}`,
+        org: org.id, digestId: digest.id, secretary: mention(sec.openId),
+      }, { cardRef: `digest:${digest.id}:invite` });
+    }
+  });
+}
+
+const kindOf = (org: OrgInfo) => (org.kind === "committee" ? "committee_weekly" : "branch_weekly");
+
+export interface DigestDeps {
+  sections: DigestSections;
+  warnings: WarningRules;
+}
+
+/** Posts the digest of every organisation in the slot, exactly once each, then schedules next week. */
+async function tickJob(ctx: JobContext, deps: DigestDeps): Promise<void> {
+  const { slot, at } = slotOf(ctx.payload);
+  const period = periodContaining(at, slot.tz, "week");
+  const entry = (await orgSlots(ctx.db)).get(slotKey(slot));
+  const orgs = entry?.orgs ?? [];
+  const stale = ctx.now.getTime() - at.getTime() > STALE_AFTER_MS;
+  for (let i = 0; i < orgs.length; i += CHUNK) {
+    const chunk = orgs.slice(i, i + CHUNK);
+    await ctx.db.$transaction(async (tx) => postDigests(tx, chunk, period, at, ctx.now, stale, deps), { timeout: 120_000 });
+  }
+  await ctx.commit(async (tx) => {
+    await ensureDigestJobs(tx, new Date(Math.max(ctx.now.getTime(), at.getTime() + 60_000)));
+  });
+}
+
+async function postDigests(tx: Tx, orgs: OrgInfo[], period: Period, at: Date, now: Date, stale: boolean, deps: DigestDeps): Promise<void> {
+  const existing = await tx.digest.findMany({ where: { orgId: { in: orgs.map((o) => o.id) }, periodKey: period.key } });
+  const done = new Set(existing.filter((d) => d.status !== "invited").map((d) => d.orgId));
+  const notes = new Map(existing.map((d) => [d.orgId, d.secretaryNote]));
+  const todo = orgs.filter((o) => !done.has(o.id));
+  if (todo.length === 0) return;
+  const status = stale ? "skipped" : "sent";
+  const late = !stale && now.getTime() - at.getTime() > LATE_AFTER_MS;
+  if (!stale) {
+    const reportOn = periodContaining(new Date(at.getTime() - 24 * 3600_000), orgs[0]!.timezone, "week");
+    await sendDigests(tx, new Outbox(tx), todo, reportOn, notes, now, late ? at : undefined, deps);
+  }
+  for (const org of todo) {
+    await tx.digest.upsert({
+      where: { orgId_kind_periodKey: { orgId: org.id, kind: kindOf(org), periodKey: period.key } },
+      create: { orgId: org.id, kind: kindOf(org), periodKey: period.key, scheduledFor: at, status, late, sentAt: stale ? null : now },
+      update: { status, late, sentAt: stale ? null : now },
+    });
+  }
+}
+
+async function sendDigests(tx: Tx, out: Outbox, orgs: OrgInfo[], period: Period, notes: Map<number, string | null>, now: Date, lateFrom: Date | undefined, deps: DigestDeps) {
+  const branches = orgs.filter((o) => o.kind === "branch");
+  const committees = orgs.filter((o) => o.kind === "committee");
+  const children = committees.length
+    ? (await tx.partyOrg.findMany({ where: { parentId: { in: committees.map((c) => c.id) } } })).map(toOrgInfo)
+    : [];
+  const all = [...branches, ...children.filter((c) => !branches.some((b) => b.id === c.id))];
+  const sections = await deps.sections.collect(tx, all, period, now);
+  for (const org of branches) {
+    const data = branchDigestCard({ org, period, title: "周报", sections: sections.get(org.id) ?? [], note: notes.get(org.id), lateFrom, now });
+    await out.forOrg(org.id).card({ chatId: org.chatId }, "digest-branch", data);
+  }
+  for (const committee of committees) {
+    const rows = children.filter((c) => c.parentId === committee.id).map((org) => ({ org, sections: sections.get(org.id) ?? [] }));
+    await out.forOrg(committee.id).card({ chatId: committee.chatId }, "digest-committee", committeeDigestCard(committee, period, rows, notes.get(committee.id), now, lateFrom));
+  }
+}
+
+/** Once a day: evaluate every warning rule for all organisations. */
+async function warningsJob(ctx: JobContext, deps: DigestDeps): Promise<void> {
+  await ctx.commit(async (tx, out) => {
+    const orgs = (await tx.partyOrg.findMany({ orderBy: { id: "asc" } })).map(toOrgInfo);
+    for (const rule of deps.warnings.all()) {
+      await syncWarnings(tx, out, rule, orgs, await rule.evaluate(tx, orgs, ctx.now), ctx.now);
+    }
+    const tomorrow = new Date(ctx.now.getTime() + 24 * 3600_000);
+    await ensureJob(tx, { key: warningsKey(tomorrow), kind: WARNINGS_JOB, runAt: tomorrow, payload: {} }, ctx.now);
+    await ensureDigestJobs(tx, ctx.now); // picks up organisations bound since yesterday
+  });
+}
+
+export function registerDigestJobs(bot: Bot, deps: DigestDeps): void {
+  bot.job(INVITE_JOB, inviteJob);
+  bot.job(TICK_JOB, (ctx) => tickJob(ctx, deps));
+  bot.job(WARNINGS_JOB, (ctx) => warningsJob(ctx, deps));
+  bot.job(ENSURE_JOB, async (ctx) => {
+    await ctx.commit(async (tx) => {
+      await ensureDigestJobs(tx, ctx.now);
+    });
+  });
+}
+
+export { sendDigests };
