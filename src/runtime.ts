@@ -92,14 +92,14 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
 
   const gateway = new LarkGateway({ appId: lark.appId, appSecret: lark.appSecret, domain: lark.domain, logger: log });
   const bot = new Bot({ log, now: () => clock.now(), timezone: config.timezone });
-  registerFeatures(bot, { directory: { chatMembers: (chatId) => gateway.chatMembers(chatId) } });
+  registerFeatures(bot, { directory: { chatMembers: (chatId) => gateway.chatMembers(chatId) }, calendar: config.calendar ? gateway : undefined, files: gateway });
 
   const worker = new Worker();
   const ingest = new Ingest(db, bot, log, () => worker.kick());
   const processor = new EventProcessor(db, bot, log, instanceId);
   const jobs = new JobRunner(db, clock, log, instanceId);
   for (const [kind, handler] of bot.jobHandlers) jobs.register(kind, handler);
-  const sender = new OutboxSender(db, gateway, new SendLimiter(opts.sendLimits ?? LARK_SEND_LIMITS), log, {
+  const sender = new OutboxSender(db, gateway, new SendLimiter(opts.sendLimits ?? config.sendLimits ?? LARK_SEND_LIMITS), log, {
     instanceId,
     onPermanentFailure: (rows) => notifyPermanentFailures(db, rows, log),
   });
@@ -117,7 +117,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   try {
     await gateway.botOpenId(); // cached by the gateway; asked again on the first message if this fails
   } catch (err) {
-    log.warn({ err: (err as Error).message }, "could not read the bot's open_id yet; @mentions are recognised once it is known");
+    log.warn({ err: (err as Error).message }, "could not read the bot's open_id yet; asked again when the first message arrives");
   }
   if (config.lark && lark.mode === "websocket") {
     ws = startLongConnection({ appId: lark.appId, appSecret: lark.appSecret, domain: lark.domain, dispatcher, log });

@@ -74,6 +74,13 @@ export interface ActionDef {
   name: string;
   permission: Permission;
   /**
+   * The submitted values must not be traceable to the person who clicked (anonymous ratings,
+   * anonymous opinions): the core's redelivery fingerprint then leaves out the form values,
+   * which could otherwise be matched against the stored answers. The answer returned by
+   * `run` is still stored for replay, so it must not echo the values either.
+   */
+  sensitive?: boolean;
+  /**
    * How the organisation is found: the chat the card is in (group cards), or `value.org`
    * (cards sent privately). Either way the actor must belong to it unless permission is anyone.
    */

@@ -10,9 +10,13 @@ export function dedupeKeyOf(event: InboundEvent): string {
   return event.kind === "message" ? `msg:${event.messageId}` : `evt:${event.eventId}`;
 }
 
-export function cardDedupeKey(a: CardAction): string {
+export function cardDedupeKey(a: CardAction, sensitive = false): string {
+  // A sensitive click's fingerprint covers only the button's value: a hash over the form
+  // values could be matched against stored anonymous answers (the click's token still
+  // tells a redelivery from a new click).
+  const inputs = sensitive ? [a.value] : [a.value, a.formValue ?? null, a.option ?? null, a.options ?? null, a.inputValue ?? null, a.checked ?? null];
   const what = createHash("sha256")
-    .update(JSON.stringify([a.value, a.formValue ?? null, a.option ?? null, a.options ?? null, a.inputValue ?? null, a.checked ?? null]))
+    .update(JSON.stringify(inputs))
     .digest("hex")
     .slice(0, 24);
   return `card:${a.messageId}:${a.operatorOpenId}:${what}:${a.updateToken ?? a.eventId ?? ""}`;
@@ -62,12 +66,13 @@ export class Ingest {
    * transaction as its effects; a redelivered click gets the recorded answer and no new effect.
    */
   async handleCard(action: CardAction): Promise<CardResponse> {
-    const dedupeKey = cardDedupeKey(action);
+    const actionName = typeof action.value.a === "string" ? action.value.a : "?";
+    const sensitive = this.bot.allActions().some((d) => d.name === actionName && d.sensitive);
+    const dedupeKey = cardDedupeKey(action, sensitive);
     const seen = await this.db.inboundEvent.findFirst({
       where: { OR: [{ dedupeKey }, ...(action.eventId ? [{ eventId: action.eventId }] : [])] },
     });
     if (seen) return seen.response ? (JSON.parse(seen.response) as CardResponse) : BUSY;
-    const actionName = typeof action.value.a === "string" ? action.value.a : "?";
     try {
       return await this.db.$transaction(async (tx) => {
         const row = await tx.inboundEvent.create({

@@ -41,6 +41,11 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   BOT_TIMEZONE: timezone.default("Asia/Shanghai"),
   BOT_CLOCK: isoInstant.optional(),
+  LARK_SEND_LIMITS: z
+    .string()
+    .regex(/^\d+\/s,\d+\/min,\d+\/s$/, "格式为 每秒/s,每分钟/min,每会话每秒/s，例如 50/s,1000/min,5/s")
+    .optional(),
+  LARK_CALENDAR: z.enum(["on", "off"]).default("off"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -58,6 +63,10 @@ export interface Config {
   timezone: string;
   clockStart?: Date;
   logLevel: string;
+  /** Lark's documented send limits unless overridden (private deployments, benchmarks). */
+  sendLimits?: { perAppPerSecond: number; perAppPerMinute: number; perTargetPerSecond: number };
+  /** LARK_CALENDAR=on: meetings also become events, with invitations, on the bot's Feishu calendar. */
+  calendar: boolean;
 }
 
 /** Reads and validates the environment once, at start. Pure: pass any env object. */
@@ -96,5 +105,12 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     timezone: e.BOT_TIMEZONE,
     clockStart: e.BOT_CLOCK ? new Date(e.BOT_CLOCK) : undefined,
     logLevel: e.LOG_LEVEL,
+    sendLimits: e.LARK_SEND_LIMITS ? parseLimits(e.LARK_SEND_LIMITS) : undefined,
+    calendar: e.LARK_CALENDAR === "on",
   };
+}
+
+function parseLimits(text: string) {
+  const [a, b, c] = text.split(",").map((x) => Number.parseInt(x, 10));
+  return { perAppPerSecond: a!, perAppPerMinute: b!, perTargetPerSecond: c! };
 }

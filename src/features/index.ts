@@ -2,10 +2,19 @@ import type { Bot } from "../app/bot.ts";
 import { registerBinding, type Directory } from "./branches/binding.ts";
 import { registerBranchCommands } from "./branches/commands.ts";
 import { registerHelp } from "./help/index.ts";
+import { registerMeetings } from "./meetings/index.ts";
+import type { MeetingCalendar } from "./meetings/calendar.ts";
 import { DigestSections, WarningRules, registerDigest } from "./digest/index.ts";
+import { registerRectification } from "./rectification/index.ts";
+import { registerMinutes, type FileUploader } from "./minutes/index.ts";
+import { registerEvaluation } from "./evaluation/index.ts";
 
 export interface FeatureDeps {
   directory: Directory;
+  /** The Feishu calendar, when LARK_CALENDAR=on. */
+  calendar?: MeetingCalendar;
+  /** Lark's file upload, for the record book (/导出). */
+  files?: FileUploader;
 }
 
 /** Every capability registers its commands, card actions, listeners and jobs here, once. */
@@ -13,8 +22,12 @@ export function registerFeatures(bot: Bot, deps: FeatureDeps): void {
   registerHelp(bot);
   registerBinding(bot, deps.directory);
   registerBranchCommands(bot);
-  // Digest sections and warning rules are contributed by the capabilities above and below.
+  // Digest sections and warning rules are contributed by each capability.
   const sections = new DigestSections();
   const warnings = new WarningRules();
+  registerMeetings(bot, { calendar: deps.calendar, sections, warnings });
   registerDigest(bot, { sections, warnings });
+  registerMinutes(bot, { sections, files: deps.files });
+  registerEvaluation(bot, { sections, warnings });
+  registerRectification(bot, { sections }); // last: its file listener answers uploads nobody else took
 }

@@ -26,7 +26,7 @@ export function toLarkCardResponse(r: CardResponse): Record<string, unknown> {
  * directly, the webhook receiver after its own checks. Handlers only store (events) or answer
  * from the database (cards); they never throw, so Lark never re-pushes because of us.
  */
-export function createDispatcher(ingest: Ingest, botOpenId: () => string, log: Logger): lark.EventDispatcher {
+export function createDispatcher(ingest: Ingest, botOpenId: () => Promise<string>, log: Logger): lark.EventDispatcher {
   const storeSafely = async (type: string, store: () => Promise<unknown>) => {
     try {
       await store();
@@ -39,7 +39,8 @@ export function createDispatcher(ingest: Ingest, botOpenId: () => string, log: L
   const handles: Record<string, (data: any) => Promise<unknown>> = {
     "im.message.receive_v1": (data) =>
       storeSafely("im.message.receive_v1", async () => {
-        const message = normalizeMessage(data, botOpenId());
+        // Unknown until Lark answers once: failing here makes Lark retry instead of losing "@bot …".
+        const message = normalizeMessage(data, await botOpenId());
         if (message) await ingest.storeEvent(message, "im.message.receive_v1");
       }),
     "card.action.trigger": async (data) => toLarkCardResponse(await answerCard(ingest, normalizeCardAction(data))),

@@ -40,6 +40,8 @@ const PERMANENT_REASONS: Record<number, { reason: string; targetGone?: boolean }
 };
 
 const RATE_LIMIT_CODES = new Set([99991400, 230020, 11232, 11233, 11247]);
+/** Lark refused the tenant token itself (revoked, e.g. by a secret reset, or expired early). */
+const TOKEN_REFUSED_CODES = new Set([99991663, 99991664, 99991665]);
 
 export function classifyLarkError(err: unknown): LarkFailure {
   const e = err as { response?: { status?: number; data?: any; headers?: Record<string, string> }; code?: string; message?: string };
@@ -53,7 +55,7 @@ export function classifyLarkError(err: unknown): LarkFailure {
   }
   const known = PERMANENT_REASONS[code];
   if (known) return { kind: "permanent", code, message, reason: known.reason, targetGone: known.targetGone ?? false };
-  if (status === undefined || status >= 500 || code === 99991663 || code === 99991664 || code === 99991665) {
+  if (status === undefined || status >= 500 || TOKEN_REFUSED_CODES.has(code)) {
     return { kind: "retryable", code, message };
   }
   return { kind: "permanent", code, message, reason: `飞书拒绝了该请求（错误码 ${code}）`, targetGone: false };
@@ -62,6 +64,16 @@ export function classifyLarkError(err: unknown): LarkFailure {
 export interface ChatMemberInfo {
   openId: string;
   name: string;
+}
+
+/** A calendar event as the meetings feature describes it (plain data). */
+export interface CalendarEventInput {
+  summary: string;
+  description: string;
+  startAt: Date;
+  endAt: Date;
+  timezone: string;
+  location?: string;
 }
 
 export interface SendResult {
@@ -92,6 +104,8 @@ function sdkLogger(log: Logger) {
 export class LarkGateway {
   readonly client: lark.Client;
   private botOpenIdCache?: string;
+  /** Per client (the SDK's default cache is process-wide), and ours to empty: see `failed`. */
+  private readonly tokenCache = new lark.DefaultCache();
 
   constructor(private readonly opts: LarkGatewayOptions) {
     lark.defaultHttpInstance.defaults.timeout = opts.timeoutMs ?? 10_000; // the SDK sets none
@@ -99,7 +113,7 @@ export class LarkGateway {
       appId: opts.appId,
       appSecret: opts.appSecret,
       domain: sdkDomain(opts.domain),
-      cache: new lark.DefaultCache(), // per client: the SDK's default cache is process-wide
+      cache: this.tokenCache,
       logger: sdkLogger(opts.logger),
       loggerLevel: lark.LoggerLevel.warn,
       source: "zhibu-bot",
@@ -111,10 +125,19 @@ export class LarkGateway {
     try {
       res = await fn();
     } catch (err) {
-      throw new LarkCallError(classifyLarkError(err), api);
+      throw this.failed(classifyLarkError(err), api);
     }
-    if (res && typeof res.code === "number" && res.code !== 0) throw new LarkCallError(classifyLarkError(res), api);
+    if (res && typeof res.code === "number" && res.code !== 0) throw this.failed(classifyLarkError(res), api);
     return res as T;
+  }
+
+  /**
+   * The SDK keeps using a cached tenant token until its expiry, even after Lark refused it, so
+   * every call would fail for up to two hours: forget it, and the retry fetches a fresh one.
+   */
+  private failed(failure: LarkFailure, api: string): LarkCallError {
+    if (TOKEN_REFUSED_CODES.has(failure.code)) this.tokenCache.values.clear();
+    return new LarkCallError(failure, api);
   }
 
   async botOpenId(): Promise<string> {
@@ -185,6 +208,88 @@ export class LarkGateway {
       pageToken = res.data.page_token;
     }
     return members;
+  }
+
+  // ── Calendar (meetings, when LARK_CALENDAR=on): events on the bot's primary calendar ──
+
+  private calendarIdCache?: string;
+
+  private async primaryCalendarId(): Promise<string> {
+    if (!this.calendarIdCache) {
+      const res = await this.call<any>("calendar.primary", () => this.client.calendar.v4.calendar.primary({ params: { user_id_type: "open_id" } }));
+      const id = res?.data?.calendars?.[0]?.calendar?.calendar_id;
+      if (!id) throw new LarkCallError({ kind: "retryable", code: -1, message: "no primary calendar in the answer" }, "calendar.primary");
+      this.calendarIdCache = String(id);
+    }
+    return this.calendarIdCache;
+  }
+
+  private static eventBody(e: CalendarEventInput) {
+    const ts = (d: Date) => ({ timestamp: String(Math.floor(d.getTime() / 1000)), timezone: e.timezone }); // seconds, as Feishu wants
+    return {
+      summary: e.summary,
+      description: e.description,
+      start_time: ts(e.startAt),
+      end_time: ts(e.endAt),
+      need_notification: true,
+      attendee_ability: "can_see_others" as const,
+      reminders: [{ minutes: 60 }],
+      ...(e.location ? { location: { name: e.location } } : {}),
+    };
+  }
+
+  /** Creates an event; Lark returns the same event for a repeated idempotency key. */
+  async createCalendarEvent(e: CalendarEventInput, idempotencyKey: string): Promise<string> {
+    const calendarId = await this.primaryCalendarId();
+    const res = await this.call<any>("calendar.calendarEvent.create", () =>
+      this.client.calendar.v4.calendarEvent.create({ path: { calendar_id: calendarId }, params: { idempotency_key: idempotencyKey }, data: LarkGateway.eventBody(e) }),
+    );
+    return String(res?.data?.event?.event_id ?? "");
+  }
+
+  async updateCalendarEvent(eventId: string, e: CalendarEventInput): Promise<void> {
+    const calendarId = await this.primaryCalendarId();
+    await this.call("calendar.calendarEvent.patch", () =>
+      this.client.calendar.v4.calendarEvent.patch({ path: { calendar_id: calendarId, event_id: eventId }, data: LarkGateway.eventBody(e) }),
+    );
+  }
+
+  /** Deletes an event; one already gone (193001) counts as deleted, so a retry is harmless. */
+  async cancelCalendarEvent(eventId: string): Promise<void> {
+    const calendarId = await this.primaryCalendarId();
+    try {
+      await this.call("calendar.calendarEvent.delete", () =>
+        this.client.calendar.v4.calendarEvent.delete({ path: { calendar_id: calendarId, event_id: eventId }, params: { need_notification: "true" } }),
+      );
+    } catch (err) {
+      if (err instanceof LarkCallError && err.failure.code === 193001) return;
+      throw err;
+    }
+  }
+
+  async addCalendarAttendees(eventId: string, openIds: string[]): Promise<void> {
+    const calendarId = await this.primaryCalendarId();
+    for (let i = 0; i < openIds.length; i += 1000) {
+      const attendees = openIds.slice(i, i + 1000).map((id) => ({ type: "user" as const, user_id: id, is_optional: false }));
+      await this.call("calendar.calendarEventAttendee.create", () =>
+        this.client.calendar.v4.calendarEventAttendee.create({
+          path: { calendar_id: calendarId, event_id: eventId },
+          params: { user_id_type: "open_id" },
+          data: { attendees, need_notification: true },
+        }),
+      );
+    }
+  }
+
+  /**
+   * Uploads a file for a later file message (≤30 MB); returns its file_key. For uploads the SDK
+   * returns only the data part ({ file_key }), not the usual { code, data } envelope.
+   */
+  async uploadFile(name: string, data: Buffer, fileType: "opus" | "mp4" | "pdf" | "doc" | "xls" | "ppt" | "stream"): Promise<string> {
+    const res = await this.call<any>("im.file.create", () => this.client.im.v1.file.create({ data: { file_type: fileType, file_name: name, file: data } }));
+    const key = res?.file_key ?? res?.data?.file_key;
+    if (!key) throw new LarkCallError({ kind: "retryable", code: -1, message: "no file_key in the upload answer" }, "im.file.create");
+    return String(key);
   }
 
   async chatName(chatId: string): Promise<string | undefined> {

@@ -9,6 +9,19 @@ interface LarkMention {
   name?: string;
 }
 
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * Lark's strings as well-formed Unicode. A lone surrogate (e.g. an emoji cut in half by a
+ * truncated name) cannot be stored: the database driver rejects the whole query.
+ */
+function wellFormed<T>(v: T): T {
+  if (typeof v === "string") return v.replace(LONE_SURROGATE, "\ufffd") as T;
+  if (Array.isArray(v)) return v.map(wellFormed) as T;
+  if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, wellFormed(x)])) as T;
+  return v;
+}
+
 function parseContent(raw: unknown): Record<string, any> {
   if (typeof raw !== "string") return {};
   try {
@@ -28,7 +41,8 @@ function postText(content: Record<string, any>): string {
     .join("\n");
 }
 
-export function normalizeMessage(d: Flat, botOpenId: string): IncomingMessage | null {
+export function normalizeMessage(flat: Flat, botOpenId: string): IncomingMessage | null {
+  const d = wellFormed(flat);
   const m = d.message;
   if (!m?.message_id || !m.chat_id) return null;
   const content = parseContent(m.content);
@@ -75,7 +89,8 @@ function users(d: Flat): Mention[] {
     .filter((u) => u.openId);
 }
 
-export function normalizeMembership(type: string, d: Flat): MembershipChange | null {
+export function normalizeMembership(type: string, flat: Flat): MembershipChange | null {
+  const d = wellFormed(flat);
   const eventId = String(d.event_id ?? "");
   const chatId: string | undefined = d.chat_id;
   if (!chatId) return null;
@@ -102,7 +117,8 @@ function asObject(v: unknown): Record<string, unknown> | undefined {
 }
 
 /** New (`card.action.trigger`, flattened by the SDK) and legacy card callback bodies alike. */
-export function normalizeCardAction(d: Flat): CardAction | null {
+export function normalizeCardAction(flat: Flat): CardAction | null {
+  const d = wellFormed(flat);
   const action = asObject(d.action);
   const messageId: string | undefined = d.context?.open_message_id ?? d.open_message_id;
   const operatorOpenId: string | undefined = d.operator?.open_id ?? d.open_id;

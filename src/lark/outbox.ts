@@ -49,6 +49,11 @@ export class Outbox {
     await this.insert({ kind: "send", ...targetOf(to), msgType: "text", content: JSON.stringify({ text }) });
   }
 
+  /** A file uploaded beforehand (LarkGateway.uploadFile), sent as a file message. */
+  async file(to: Recipient, fileKey: string): Promise<void> {
+    await this.insert({ kind: "send", ...targetOf(to), msgType: "file", content: JSON.stringify({ file_key: fileKey }) });
+  }
+
   async card(to: Recipient, template: string, data: Record<string, unknown>, opts: CardOptions = {}): Promise<void> {
     await this.rawCard(to, renderCard(template, data), opts);
   }
@@ -90,6 +95,19 @@ export class Outbox {
     });
     await this.insert({ kind: "patch", target, cardRef, msgType: "interactive", content: JSON.stringify(renderCard(template, data)) });
     return true;
+  }
+
+  /**
+   * Withdraws this organisation's messages still waiting for a person who has left it: they
+   * end as failed with the reason instead of reaching someone no longer concerned.
+   */
+  async withdrawQueued(openId: string, reason: string): Promise<number> {
+    if (this.orgId === undefined) return 0;
+    const { count } = await this.tx.outboxMessage.updateMany({
+      where: { orgId: this.orgId, target: openId, status: "pending" },
+      data: { status: "failed", failReason: reason, lockedBy: null, lockedUntil: null },
+    });
+    return count;
   }
 
   /** Buzzes people about a card already sent (escalations). */

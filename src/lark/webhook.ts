@@ -116,6 +116,7 @@ export function webhookRouter(opts: WebhookOptions): Router {
         opts.log.warn({ path: ctx.path, status: err.status, reason: err.message, ip: ctx.ip }, "webhook request refused");
         ctx.status = err.status;
         ctx.body = { code: err.status, msg: err.message };
+        if (err.status === 413) ctx.set("Connection", "close"); // stop a sender that keeps streaming
         return;
       }
       opts.log.error({ path: ctx.path, err: (err as Error).message }, "webhook request failed");

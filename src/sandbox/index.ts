@@ -2,6 +2,7 @@ import type { Logger } from "../core/log.ts";
 import { sandboxCredentials, type LarkTarget, type Runtime, type RuntimeOptions } from "../runtime.ts";
 import { createFakePlatform, type FakePlatform } from "./fake-platform/index.ts";
 import { DEMO_CHATS, seedDemoDatabase, seedFakeWorld } from "./demo.ts";
+import { createSandboxUi, SANDBOX_PREFIX, type SandboxUi } from "./ui/index.ts";
 
 export const FAKE_PREFIX = "/fake";
 
@@ -19,6 +20,7 @@ export function startSandbox(
   opts: { seed?: boolean; handle?: SandboxHandle; /** keep this fake's world across a bot restart (tests) */ reuse?: FakePlatform } = {},
 ): Pick<RuntimeOptions, "beforeConnect" | "afterStart"> {
   let fakeRef: FakePlatform | undefined;
+  let ui: SandboxUi | undefined;
   const beforeConnect: RuntimeOptions["beforeConnect"] = async ({ koa, baseUrl, clock }) => {
     const fake = opts.reuse ?? createFakePlatform({ ...sandboxCredentials(), botBaseUrl: baseUrl, now: () => clock.now() });
     fake.setBotBaseUrl(baseUrl);
@@ -27,11 +29,14 @@ export function startSandbox(
     fakeRef = fake;
     if (opts.handle) opts.handle.fake = fake;
     koa.use(fake.middleware(FAKE_PREFIX));
+    ui = createSandboxUi(fake, log);
+    koa.use(ui.middleware); // the browser sandbox at /sandbox exists only on this path
     if (opts.seed !== false && !opts.reuse) seedFakeWorld(fake);
-    log.info({ fakePlatform: `${baseUrl}${FAKE_PREFIX}` }, "sandbox: embedded fake Lark Open Platform mounted");
+    log.info({ fakePlatform: `${baseUrl}${FAKE_PREFIX}`, sandbox: `${baseUrl}${SANDBOX_PREFIX}` }, "sandbox: embedded fake Lark Open Platform mounted");
     return { ...creds, domain: `${baseUrl}${FAKE_PREFIX}`, mode: "webhook" } satisfies LarkTarget;
   };
   const afterStart = async (runtime: Runtime) => {
+    ui?.attach(runtime);
     if (opts.seed !== false && fakeRef) await seedAfterStart(runtime, fakeRef, log);
   };
   return { beforeConnect, afterStart };

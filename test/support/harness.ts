@@ -5,10 +5,10 @@ import { Writable } from "node:stream";
 import { readConfig } from "../../src/core/config.ts";
 import { createLogger } from "../../src/core/log.ts";
 import { manualClock, type Clock } from "../../src/core/clock.ts";
-import { startRuntime, type Runtime } from "../../src/runtime.ts";
+import { sandboxCredentials, startRuntime, type Runtime, type RuntimeOptions } from "../../src/runtime.ts";
 import { startSandbox, type SandboxHandle } from "../../src/sandbox/index.ts";
-import { DEMO_CHATS, DEMO_PEOPLE, type DemoPerson } from "../../src/sandbox/demo.ts";
-import type { FakeMessage, FakePlatform } from "../../src/sandbox/fake-platform/index.ts";
+import { DEMO_CHATS, DEMO_PEOPLE, seedDemoDatabase, seedFakeWorld, type DemoPerson } from "../../src/sandbox/demo.ts";
+import { createFakePlatform, type FakeMessage, type FakePlatform } from "../../src/sandbox/fake-platform/index.ts";
 
 /**
  * End-to-end test bot: the real runtime (Koa receivers, database, outbox, jobs) against the
@@ -35,7 +35,7 @@ export interface TestBot {
   stop(): Promise<void>;
 }
 
-export const DEFAULT_TEST_START = new Date("2026-03-02T09:00:00+08:00"); // a Monday
+export const DEFAULT_TEST_START = new Date("2026-03-02T10:00:00+08:00"); // a Monday, after the weekly digest went out
 
 function openIdOf(p: DemoPerson | string): string {
   return typeof p === "string" ? p : p.openId;
@@ -60,7 +60,21 @@ export function textOf(m: FakeMessage | Record<string, unknown> | undefined): st
   return parts.join("\n");
 }
 
-export async function startTestBot(opts: { start?: Date; seed?: boolean; dbFile?: string } = {}): Promise<TestBot> {
+export interface TestBotOptions {
+  start?: Date;
+  seed?: boolean;
+  dbFile?: string;
+  /**
+   * webhook (default): the sandbox path, the fake mounted in the bot's server, events POSTed.
+   * websocket: a standalone fake and the bot configured like production (LARK_APP_ID/SECRET,
+   * LARK_MODE=websocket, LARK_DOMAIN=fake), events pushed over the SDK's long connection.
+   */
+  transport?: "webhook" | "websocket";
+  /** Extra environment for readConfig, e.g. { LARK_CALENDAR: "on" }. */
+  env?: Record<string, string>;
+}
+
+export async function startTestBot(opts: TestBotOptions = {}): Promise<TestBot> {
   const dbFile = opts.dbFile ?? join(mkdtempSync(join(tmpdir(), "zhibu-test-")), "test.db");
   const clock = manualClock(opts.start ?? DEFAULT_TEST_START);
   const logs: string[] = [];
@@ -71,19 +85,22 @@ export async function startTestBot(opts: { start?: Date; seed?: boolean; dbFile?
     },
   });
   const log = createLogger("info", sink);
-  const config = readConfig({ DATABASE_URL: `file:${dbFile}`, PORT: "0" });
+  const config = readConfig({ DATABASE_URL: `file:${dbFile}`, PORT: "0", ...opts.env });
   let fake: FakePlatform | undefined;
+  // Lark's send limits are exercised by their own tests; here they would only slow settle().
+  const base = { log, clock, autoStart: false, sendLimits: { perAppPerSecond: 1e6, perAppPerMinute: 1e6, perTargetPerSecond: 1e6 } };
 
-  const boot = async (reuse?: FakePlatform) => {
+  const bootSandbox = async (reuse?: FakePlatform) => {
     const handle: SandboxHandle = {};
     const sandbox = startSandbox(log, { seed: opts.seed ?? true, handle, reuse });
-    // Lark's send limits are exercised by their own tests; here they would only slow settle().
-    const sendLimits = { perAppPerSecond: 1e6, perAppPerMinute: 1e6, perTargetPerSecond: 1e6 };
-    const runtime = await startRuntime({ config, log, clock, autoStart: false, sendLimits, ...sandbox });
+    const runtime = await startRuntime({ config, ...base, ...sandbox });
     fake = handle.fake!;
     await runtime.settle();
     return runtime;
   };
+  const longConnection = opts.transport === "websocket" ? await standaloneFake(clock, opts.seed ?? true) : undefined;
+  const boot = longConnection ? () => bootOverLongConnection(longConnection, dbFile, base, opts.seed ?? true) : bootSandbox;
+  if (longConnection) fake = longConnection.fake;
 
   let runtime = await boot();
   const settle = () => runtime.settle();
@@ -138,11 +155,68 @@ export async function startTestBot(opts: { start?: Date; seed?: boolean; dbFile?
     async restart() {
       const keep = fake!;
       await runtime.stop();
+      // The old socket must be gone on the fake's side too, or a push could pick it.
+      if (longConnection) await waitUntil(() => keep.wsConnections().length === 0, "the old long connection to close");
       runtime = await boot(keep);
     },
     async stop() {
       await runtime.stop();
+      if (longConnection) await longConnection.fake.close();
     },
   };
   return bot;
+}
+
+interface StandaloneFake {
+  fake: FakePlatform;
+  baseUrl: string;
+}
+
+/** A fake on its own port that pushes over the long connection, seeded with the demo world. */
+async function standaloneFake(clock: Clock, seed: boolean): Promise<StandaloneFake> {
+  const fake = createFakePlatform({ ...sandboxCredentials(), now: () => clock.now() });
+  const baseUrl = await fake.listen();
+  fake.setPushMode("websocket");
+  if (seed) seedFakeWorld(fake);
+  return { fake, baseUrl };
+}
+
+/**
+ * The production configuration path: credentials and LARK_MODE=websocket, so the runtime starts
+ * the SDK's WSClient against the fake. Seeds like the sandbox does (demo orgs, then the bot joins
+ * the unbound chat), once the client is connected so the membership event can reach it.
+ */
+async function bootOverLongConnection(
+  standalone: StandaloneFake,
+  dbFile: string,
+  base: Pick<RuntimeOptions, "log" | "clock" | "autoStart" | "sendLimits">,
+  seed: boolean,
+): Promise<Runtime> {
+  const { fake, baseUrl } = standalone;
+  const config = readConfig({
+    DATABASE_URL: `file:${dbFile}`,
+    PORT: "0",
+    LARK_APP_ID: fake.options.appId,
+    LARK_APP_SECRET: fake.options.appSecret,
+    LARK_MODE: "websocket",
+    LARK_DOMAIN: baseUrl,
+  });
+  const runtime = await startRuntime({ config, ...base });
+  await fake.waitForWsClient();
+  if (seed && (await seedDemoDatabase(runtime.db, runtime.clock, runtime.bot.deps.timezone))) {
+    const unbound = DEMO_CHATS.find((c) => c.kind === "unbound")!;
+    await fake.addBotToChat(unbound.chatId, unbound.people[0]!.openId);
+    base.log.info("test bot: demo orgs seeded; the bot was added to the unbound chat over the long connection");
+  }
+  await runtime.settle();
+  return runtime;
+}
+
+/** Polls a condition (no timing assertion: a generous ceiling only). */
+export async function waitUntil(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }

@@ -52,7 +52,9 @@ async function onMembership(ctx: MembershipContext): Promise<void> {
       if (ctx.org) for (const u of change.users) await upsertMember(tx, ctx.org.id, u, now);
       return;
     case "users_removed":
-      if (ctx.org) await markLeft(tx, ctx.org.id, change.users.map((u) => u.openId), now);
+      if (!ctx.org) return;
+      await markLeft(tx, ctx.org.id, change.users.map((u) => u.openId), now);
+      for (const u of change.users) await out.withdrawQueued(u.openId, "成员已退出本群，消息不再发送");
       return;
   }
 }

@@ -30,6 +30,18 @@ function startOf(d: Dayjs, unit: PeriodUnit): Dayjs {
   return unit === "week" ? d.startOf("isoWeek") : d.startOf(unit);
 }
 
+/**
+ * ISO week and its year from the local calendar date. dayjs's isoWeek() reads the process's
+ * zone rather than the instance's in some plugin orders, so it is computed here from Y-M-D.
+ */
+export function isoWeekOf(d: Dayjs): { year: number; week: number } {
+  const date = new Date(Date.UTC(d.year(), d.month(), d.date()));
+  const weekday = date.getUTCDay() || 7;
+  date.setUTCDate(date.getUTCDate() + 4 - weekday); // the Thursday of this week decides the year
+  const yearStart = Date.UTC(date.getUTCFullYear(), 0, 1);
+  return { year: date.getUTCFullYear(), week: Math.ceil(((date.getTime() - yearStart) / 86_400_000 + 1) / 7) };
+}
+
 const md = (d: Dayjs) => `${d.month() + 1}月${d.date()}日`;
 
 /** The period of the given unit that contains `at`, in zone `tz`. */
@@ -38,8 +50,10 @@ export function periodContaining(at: Date, tz: string, unit: PeriodUnit): Period
   const e = unit === "week" ? s.add(1, "week") : s.add(1, unit);
   const last = e.subtract(1, "day");
   switch (unit) {
-    case "week":
-      return { unit, key: `${s.isoWeekYear()}-W${String(s.isoWeek()).padStart(2, "0")}`, label: `第${s.isoWeek()}周（${md(s)}—${md(last)}）`, start: s.toDate(), end: e.toDate() };
+    case "week": {
+      const w = isoWeekOf(s);
+      return { unit, key: `${w.year}-W${String(w.week).padStart(2, "0")}`, label: `第${w.week}周（${md(s)}—${md(last)}）`, start: s.toDate(), end: e.toDate() };
+    }
     case "month":
       return { unit, key: s.format("YYYY-MM"), label: `${s.year()}年${s.month() + 1}月`, start: s.toDate(), end: e.toDate() };
     case "quarter":

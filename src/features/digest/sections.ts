@@ -29,7 +29,8 @@ export interface DigestSection {
 export interface SectionProvider {
   id: string;
   order: number;
-  collect(tx: Tx, orgs: OrgInfo[], period: Period, now: Date): Promise<Map<number, DigestSection | undefined>>;
+  /** Zero or more sections per organisation (absent key = nothing to say). */
+  collect(tx: Tx, orgs: OrgInfo[], period: Period, now: Date): Promise<Map<number, DigestSection[]>>;
 }
 
 /** The sections every capability contributes; created once per bot in src/features/index.ts. */
@@ -47,10 +48,7 @@ export class DigestSections {
     const result = new Map<number, DigestSection[]>(orgs.map((o) => [o.id, []]));
     for (const provider of this.providers) {
       const byOrg = await provider.collect(tx, orgs, period, now);
-      for (const org of orgs) {
-        const section = byOrg.get(org.id);
-        if (section) result.get(org.id)!.push(section);
-      }
+      for (const org of orgs) result.get(org.id)!.push(...(byOrg.get(org.id) ?? []));
     }
     return result;
   }

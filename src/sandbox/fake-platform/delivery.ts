@@ -4,6 +4,14 @@ import { newEventId, randomHex } from "./ids.ts";
 
 export type BotPath = "/lark/events" | "/lark/cards" | (string & {});
 
+/** How events reach the bot: signed, encrypted POSTs (webhook) or frames over its long connection. */
+export type PushMode = "webhook" | "websocket";
+
+/** The long-connection side (ws-server.ts): push one plaintext envelope, resolve with the client's ack. */
+export interface LongConnectionPusher {
+  push(envelope: Record<string, unknown>, timeoutMs: number): Promise<HttpResult>;
+}
+
 export interface DeliverOptions {
   eventId?: string;
   path?: BotPath;
@@ -16,16 +24,21 @@ export interface DeliverOptions {
 }
 
 export interface DeliveryResult {
-  /** HTTP status of the bot's answer; 0 when the request failed (connection refused, timeout). */
+  /**
+   * HTTP status of the bot's answer, or the ack's code over the long connection (200, or 500 when
+   * the handler threw); 0 when nothing answered (connection refused, no client connected, timeout).
+   */
   status: number;
-  /** Parsed JSON body of the answer, or its text ("" when empty). */
+  /** Parsed JSON body of the answer (over the long connection: the ack's decoded `data`), or its text ("" when empty). */
   body: unknown;
+  transport: PushMode;
   eventId: string;
   eventType: string;
   /** The plaintext body before encryption. */
   envelope: Record<string, unknown>;
-  /** Exactly what was POSTed. */
+  /** Exactly what was POSTed (over the long connection: the plaintext JSON sent as the frame payload). */
   rawBody: string;
+  /** The webhook path; kept for long-connection pushes too, so a redelivery works in either mode. */
   path: string;
   error?: string;
 }
@@ -47,7 +60,12 @@ export interface HttpResult {
 
 /** Acts as Lark towards the bot: envelopes, encryption, signatures, POSTs. */
 export class Deliverer {
-  constructor(private readonly ctx: PlatformContext) {}
+  mode: PushMode = "webhook";
+
+  constructor(
+    private readonly ctx: PlatformContext,
+    private readonly longConnection: LongConnectionPusher,
+  ) {}
 
   botBaseUrl(): string {
     const url = this.ctx.opts.botBaseUrl;
@@ -61,9 +79,10 @@ export class Deliverer {
     return this.push(envelope, eventType, eventId, opts.path ?? "/lark/events", opts.plaintext === true);
   }
 
-  /** The same envelope (same event_id) again: fresh IV, timestamp, nonce and signature, like a Lark retry. */
+  /** The same envelope (same event_id) again, over the current push mode: fresh IV, timestamp, nonce and signature, like a Lark retry. */
   redeliver(previous: DeliveryResult): Promise<DeliveryResult> {
-    const plaintext = !("encrypt" in safeParse(previous.rawBody)) && Boolean(this.ctx.opts.encryptKey);
+    const wasPlaintext = previous.transport === "webhook" && !("encrypt" in safeParse(previous.rawBody));
+    const plaintext = wasPlaintext && Boolean(this.ctx.opts.encryptKey);
     return this.push(previous.envelope, previous.eventType, previous.eventId, previous.path, plaintext);
   }
 
@@ -124,11 +143,16 @@ export class Deliverer {
   }
 
   private async push(envelope: Record<string, unknown>, eventType: string, eventId: string, path: string, plaintext: boolean): Promise<DeliveryResult> {
-    const rawBody = this.wrap(JSON.stringify(envelope), plaintext);
-    const result = await this.signedRequest(path, rawBody);
-    this.ctx.world.pushes.push({ at: this.ctx.nowMs(), path, eventType, eventId, status: result.status, error: result.error });
+    const transport = this.mode;
+    // Over the long connection Lark sends the plaintext envelope: no encryption, no signature.
+    const rawBody = transport === "websocket" ? JSON.stringify(envelope) : this.wrap(JSON.stringify(envelope), plaintext);
+    const result =
+      transport === "websocket"
+        ? await this.longConnection.push(envelope, this.ctx.opts.deliveryTimeoutMs)
+        : await this.signedRequest(path, rawBody);
+    this.ctx.world.pushes.push({ at: this.ctx.nowMs(), path, transport, eventType, eventId, status: result.status, error: result.error });
     this.ctx.world.emit({ kind: "push", id: eventId });
-    return { ...result, eventId, eventType, envelope, rawBody, path };
+    return { ...result, eventId, eventType, envelope, rawBody, path, transport };
   }
 }
 

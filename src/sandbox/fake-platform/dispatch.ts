@@ -5,6 +5,10 @@ import { ApiError, fieldValidation, notFound } from "./errors.ts";
 import type { FaultInjector } from "./faults.ts";
 import { isRecord, type ApiResponse, type Router } from "./http.ts";
 import { randomHex } from "./ids.ts";
+import { WS_ENDPOINT_PATH } from "./ws-server.ts";
+
+/** Calls that authenticate with the app id/secret in their body instead of a bearer token. */
+const UNAUTHENTICATED_PATHS = new Set([TOKEN_PATH, WS_ENDPOINT_PATH]);
 
 /** One Open Platform HTTP call, independent of Koa. */
 export interface IncomingCall {
@@ -47,7 +51,7 @@ export class Dispatcher {
     // Unknown paths 404 before auth, so a wrong URL in the bot is reported as such.
     const match = this.router.match(call.method, call.path);
     if (!match) throw notFound();
-    if (call.path !== TOKEN_PATH) {
+    if (!UNAUTHENTICATED_PATHS.has(call.path)) {
       const auth = call.headers.authorization;
       this.tokens.check(Array.isArray(auth) ? auth[0] : auth, Date.now()); // wall clock, see TokenStore
     }

@@ -4,7 +4,7 @@ import { MembershipActions } from "./actors-membership.ts";
 import { UserMessageActions, type UserMessageInput, type UserMessageResult, type UserTarget } from "./actors-messages.ts";
 import { registerAuthRoutes, TokenStore } from "./auth.ts";
 import { resolveOptions, type PlatformContext, type ResolvedOptions } from "./context.ts";
-import { Deliverer, type DeliverOptions, type DeliveryResult, type HttpResult, type SignedRequestOptions } from "./delivery.ts";
+import { Deliverer, type DeliverOptions, type DeliveryResult, type HttpResult, type PushMode, type SignedRequestOptions } from "./delivery.ts";
 import { Dispatcher } from "./dispatch.ts";
 import { FaultInjector, type FaultSpec, type RandomFaultConfig } from "./faults.ts";
 import { Router } from "./http.ts";
@@ -18,6 +18,7 @@ import { registerMessageRoutes } from "./routes/messages.ts";
 import { openPlatformMiddleware, StandaloneServer } from "./server.ts";
 import { World } from "./state.ts";
 import type { ChangeListener, FakeChat, FakeMessage, FakePlatformOptions, FakeUser } from "./types.ts";
+import { LongConnectionServer, type LongConnectionOptions, type WsConnectionInfo } from "./ws-server.ts";
 
 /** An in-memory Lark Open Platform that the real SDK can talk to, and that can push events to the bot. */
 export class FakePlatform {
@@ -31,6 +32,7 @@ export class FakePlatform {
   private readonly rateLimiter = new RateLimiter();
   private readonly dispatcher: Dispatcher;
   private readonly deliverer: Deliverer;
+  private readonly longConnection: LongConnectionServer;
   private readonly userMessages: UserMessageActions;
   private readonly cards: CardActions;
   private readonly membership: MembershipActions;
@@ -50,8 +52,10 @@ export class FakePlatform {
     registerCardUpdateRoute(router, this.ctx);
     registerCalendarRoutes(router, this.ctx);
     registerFileRoutes(router, this.ctx);
+    this.longConnection = new LongConnectionServer(this.ctx);
+    this.longConnection.registerRoute(router);
     this.dispatcher = new Dispatcher(this.ctx, router, this.tokens, this.faults);
-    this.deliverer = new Deliverer(this.ctx);
+    this.deliverer = new Deliverer(this.ctx, this.longConnection);
     this.userMessages = new UserMessageActions(this.ctx, this.deliverer);
     this.cards = new CardActions(this.ctx, this.deliverer);
     this.membership = new MembershipActions(this.ctx, this.deliverer);
@@ -82,8 +86,10 @@ export class FakePlatform {
     return this.url;
   }
   get baseUrl(): string | undefined { return this.url; }
+  /** Stops the standalone server and the long-connection server (whichever were started). */
   async close(): Promise<void> {
     this.url = undefined;
+    await this.longConnection.close();
     await this.server.close();
   }
 
@@ -97,6 +103,18 @@ export class FakePlatform {
   clearFaults(): void { this.faults.clear(); }
   setRateLimits(config: Partial<RateLimitConfig>): void { this.rateLimiter.set(config); }
   setRandomFaults(config: RandomFaultConfig | null): void { this.faults.setRandom(config ?? undefined); }
+
+  // ---- the long connection (WebSocket) ------------------------------------------------------
+  /** Where events, card callbacks and membership changes go: POSTs to the bot (default) or its long connection. */
+  setPushMode(mode: PushMode): void { this.deliverer.mode = mode; }
+  get pushMode(): PushMode { return this.deliverer.mode; }
+  /** ClientConfig sent on discovery and in pongs (defaults reconnect at once), and optional fragmenting of pushes. */
+  configureLongConnection(opts: LongConnectionOptions): void { this.longConnection.configure(opts); }
+  wsConnections(): WsConnectionInfo[] { return this.longConnection.list(); }
+  /** Close every client socket (they reconnect), or `silent`: keep them open but stop answering, so the client's pingTimeout fires. Returns how many. */
+  dropWsConnections(opts?: { silent?: boolean }): number { return this.longConnection.drop(opts); }
+  /** Resolves once a client is connected and has pinged, i.e. can receive pushes. */
+  waitForWsClient(timeoutMs = 10_000): Promise<WsConnectionInfo> { return this.longConnection.waitForClient(timeoutMs); }
 
   // ---- acting as Lark towards the bot -----------------------------------------------------
   deliverEvent(eventType: string, event: Record<string, unknown>, opts?: DeliverOptions): Promise<DeliveryResult> {

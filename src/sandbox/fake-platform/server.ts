@@ -2,17 +2,18 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import Koa from "koa";
 import type { Dispatcher } from "./dispatch.ts";
+import { WS_ENDPOINT_PATH } from "./ws-server.ts";
 
 const MAX_BODY_BYTES = 40 * 1024 * 1024; // above the 30 MB file upload limit
 
-/** Koa middleware serving `${prefix}/open-apis/...`; anything else falls through to `next()`. */
+/** Koa middleware serving `${prefix}/open-apis/...` and `${prefix}/callback/ws/endpoint`; anything else falls through to `next()`. */
 export function openPlatformMiddleware(dispatcher: Dispatcher, prefix = ""): Koa.Middleware {
   const base = prefix.replace(/\/+$/, "");
   return async (ctx, next) => {
     const path = ctx.path;
     if (base && path !== base && !path.startsWith(`${base}/`)) return next();
     const sub = path.slice(base.length) || "/";
-    if (!sub.startsWith("/open-apis/")) return next();
+    if (!sub.startsWith("/open-apis/") && sub !== WS_ENDPOINT_PATH) return next();
     // The host app may or may not run a body parser on these paths; honour either case.
     const parsedBody = (ctx.request as { body?: unknown }).body;
     const rawBody = parsedBody === undefined ? await readBody(ctx.req) : Buffer.alloc(0);

@@ -87,6 +87,8 @@ export interface CallRecord {
 export interface PushRecord {
   at: number;
   path: string;
+  /** "websocket" when pushed over the long connection (path is then the webhook path it would have used). */
+  transport?: "webhook" | "websocket";
   eventType: string;
   eventId: string;
   status: number;

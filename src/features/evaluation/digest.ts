@@ -1,0 +1,107 @@
+import type { Tx } from "../../db/client.ts";
+import type { OrgInfo } from "../../app/context.ts";
+import type { DigestLine, DigestSection, SectionProvider, WarningCondition, WarningRule } from "../digest/index.ts";
+import { countsLine, isGrade, type Grade } from "./grades.ts";
+import { gradeCounts } from "./determination.ts";
+import { roundDeadlineLabel } from "./rounds.ts";
+import { dayOf, yearOf } from "./time.ts";
+
+/**
+ * What the digests and early warnings say about 民主评议 and 组织生活会. Digests are read in
+ * group chats: only counts per grade and how many have finished, never a person's result.
+ */
+
+async function roundsByOrg(tx: Tx, orgs: OrgInfo[]) {
+  const rounds = await tx.appraisalRound.findMany({ where: { orgId: { in: orgs.map((o) => o.id) } }, orderBy: { id: "desc" } });
+  const latest = new Map<number, (typeof rounds)[number]>();
+  for (const r of rounds) if (!latest.has(r.orgId)) latest.set(r.orgId, r);
+  return latest;
+}
+
+export const evaluationSection: SectionProvider = {
+  id: "evaluation",
+  order: 50,
+  async collect(tx, orgs, period, now) {
+    const branches = orgs.filter((o) => o.kind === "branch");
+    const latest = await roundsByOrg(tx, branches);
+    const result = new Map<number, DigestSection[]>();
+    for (const org of branches) {
+      const lines: DigestLine[] = [];
+      let rollup: string | undefined;
+      const round = latest.get(org.id);
+      if (round?.status === "open") {
+        const parts = await tx.appraisalParticipant.findMany({ where: { roundId: round.id } });
+        const done = parts.filter((p) => p.selfDone && (!p.voter || p.peerDone)).length;
+        lines.push({ text: `民主评议「${round.name}」进行中：已完成 ${done}/${parts.length} 人，截止 ${roundDeadlineLabel(round, org)}。` });
+        rollup = `进行中 ${done}/${parts.length}`;
+      } else if (round?.status === "closed") {
+        lines.push({ text: `民主评议「${round.name}」已截止，支委会评定中。`, attention: true });
+        rollup = "评定中";
+      } else if (round?.status === "published" && round.publishedAt && round.publishedAt >= period.start && round.publishedAt < period.end) {
+        const grades = (await tx.appraisalResult.findMany({ where: { roundId: round.id }, select: { finalGrade: true } })).map((r) => r.finalGrade).filter(isGrade) as Grade[];
+        lines.push({ text: `民主评议「${round.name}」结果已发布：${countsLine(gradeCounts(grades), " 人")}。` });
+        rollup = "已发布";
+      }
+      const session = await tx.orgLifeSession.findUnique({ where: { orgId_year: { orgId: org.id, year: yearOf(now, org.timezone) } } });
+      if (session && (session.opinionsOpenedAt || session.talksPlannedAt)) {
+        const [opinions, talks, held] = await Promise.all([
+          tx.orgLifeOpinion.count({ where: { sessionId: session.id } }),
+          tx.heartTalk.count({ where: { sessionId: session.id } }),
+          tx.heartTalk.count({ where: { sessionId: session.id, doneAt: { not: null } } }),
+        ]);
+        const parts = [session.opinionsOpenedAt ? `征求意见已收到 ${opinions} 条` : "", talks ? `谈心谈话已谈 ${held}/${talks} 对` : ""].filter(Boolean);
+        lines.push({ text: `组织生活会准备：${parts.join("；")}。` });
+      }
+      if (lines.length) result.set(org.id, [{ title: "民主评议与组织生活会", lines, rollup: rollup ? { 民主评议: rollup } : undefined }]);
+    }
+    return result;
+  },
+};
+
+/** W11: proposed 优秀 above one third of the round (domain.md §2.2, §4.2). */
+export const appraisalRatioRule: WarningRule = {
+  id: "W11",
+  title: "建议优秀人数超过三分之一",
+  async evaluate(tx, orgs) {
+    const latest = await roundsByOrg(tx, orgs);
+    const result = new Map<number, WarningCondition[]>();
+    for (const org of orgs) {
+      const round = latest.get(org.id);
+      if (round?.status !== "closed") continue;
+      const rows = await tx.appraisalResult.findMany({ where: { roundId: round.id }, select: { proposedGrade: true, finalGrade: true } });
+      const excellent = rows.filter((r) => (r.finalGrade ?? r.proposedGrade) === "EXCELLENT").length;
+      if (excellent * 3 <= rows.length) continue;
+      result.set(org.id, [{
+        subjectKey: `round:${round.id}`,
+        message: `「${round.name}」建议或评定为优秀的人数超过参评党员的三分之一，按规定优秀一般不超过三分之一，请支委会研究。`,
+        audience: "committee",
+      }]);
+    }
+    return result;
+  },
+};
+
+/** W9: from 1 October, the year's 谈心谈话 not arranged or not all held (domain.md §4.2). */
+export const talkCoverageRule: WarningRule = {
+  id: "W9",
+  title: "谈心谈话尚未完成",
+  async evaluate(tx, orgs, now) {
+    const result = new Map<number, WarningCondition[]>();
+    for (const org of orgs.filter((o) => o.kind === "branch")) {
+      const year = yearOf(now, org.timezone);
+      if (dayOf(now, org.timezone) < `${year}-10-01`) continue;
+      const session = await tx.orgLifeSession.findUnique({ where: { orgId_year: { orgId: org.id, year } } });
+      const total = session ? await tx.heartTalk.count({ where: { sessionId: session.id } }) : 0;
+      const open = session ? await tx.heartTalk.count({ where: { sessionId: session.id, doneAt: null } }) : 0;
+      if (total && !open) continue;
+      result.set(org.id, [{
+        subjectKey: String(year),
+        message: total
+          ? `今年组织生活会前的谈心谈话还有 ${open} 对没有谈（共 ${total} 对）。发送 /组织生活会 谈心 查看。`
+          : "今年还没有安排谈心谈话（书记与每位支委、党员，支委之间）。发送 /组织生活会 谈心 安排。",
+        audience: "secretary",
+      }]);
+    }
+    return result;
+  },
+};

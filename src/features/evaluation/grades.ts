@@ -1,0 +1,38 @@
+/** The four grades of 民主评议 (glossary #27), in display order. */
+export const GRADES = ["EXCELLENT", "QUALIFIED", "BASICALLY_QUALIFIED", "UNQUALIFIED"] as const;
+export type Grade = (typeof GRADES)[number];
+
+export const GRADE_LABEL: Record<Grade, string> = {
+  EXCELLENT: "优秀",
+  QUALIFIED: "合格",
+  BASICALLY_QUALIFIED: "基本合格",
+  UNQUALIFIED: "不合格",
+};
+
+/** The peer card's fifth answer: the rater does not know the person well enough; no rating is stored. */
+export const ABSTAIN = "ABSTAIN";
+export const ABSTAIN_LABEL = "不了解，不评价";
+
+export function isGrade(v: unknown): v is Grade {
+  return typeof v === "string" && (GRADES as readonly string[]).includes(v);
+}
+
+/** Grades that lead to rectification items and 组织处置. */
+export function needsFollowUp(grade: Grade): boolean {
+  return grade === "BASICALLY_QUALIFIED" || grade === "UNQUALIFIED";
+}
+
+export type GradeCounts = Record<Grade, number>;
+
+export function emptyCounts(): GradeCounts {
+  return { EXCELLENT: 0, QUALIFIED: 0, BASICALLY_QUALIFIED: 0, UNQUALIFIED: 0 };
+}
+
+/** "优秀 4 · 合格 3 · 基本合格 0 · 不合格 0" */
+export function countsLine(counts: GradeCounts, unit = ""): string {
+  return GRADES.map((g) => `${GRADE_LABEL[g]} ${counts[g]}${unit}`).join(" · ");
+}
+
+export function starsText(stars: number): string {
+  return "★".repeat(stars) + "☆".repeat(Math.max(0, 5 - stars));
+}

@@ -1,0 +1,41 @@
+import type { Bot } from "../../app/bot.ts";
+import type { DigestSections, WarningRules } from "../digest/index.ts";
+import { EVALUATION_ACTIONS } from "./actions.ts";
+import { EVALUATE_USAGE, evaluateCommand, STAR_EXAMPLE, starCommand } from "./commands.ts";
+import { CLOSE_JOB, closeJob, REMIND_JOB, remindJob } from "./lifecycle.ts";
+import { START_EXAMPLE } from "./rounds.ts";
+import { appraisalRatioRule, evaluationSection, talkCoverageRule } from "./digest.ts";
+import { ORG_LIFE_ACTIONS } from "./org-life/actions.ts";
+import { ORG_LIFE_EXAMPLE, ORG_LIFE_USAGE, orgLifeCommand } from "./org-life/commands.ts";
+
+export const GROUP = "民主评议与组织生活会";
+
+/** 民主评议党员 with 评星晋级, and 组织生活会 preparation (issue #6). */
+export function registerEvaluation(bot: Bot, deps: { sections: DigestSections; warnings: WarningRules }): void {
+  deps.sections.register(evaluationSection);
+  deps.warnings.register(appraisalRatioRule);
+  deps.warnings.register(talkCoverageRule);
+  bot
+    .command({
+      name: "评议", aliases: ["evaluate"], group: GROUP,
+      summary: "民主评议党员：书记开始、查看进度；党员填写自评和匿名互评；支委组织评定",
+      usage: EVALUATE_USAGE, example: START_EXAMPLE,
+      // Each sub-command checks its own permission (开始/进度/延期/结束: 书记; 评定/处置: 支委; 填写/我的: 党员).
+      permission: "anyone", scope: "any", run: evaluateCommand,
+    })
+    .command({
+      name: "评星", aliases: ["star"], group: GROUP,
+      summary: "评星晋级记分（支委，私信）：记录加分、减分、否决项及佐证，查看某位同志的记分",
+      usage: "/评星 [@成员]", example: STAR_EXAMPLE, permission: "committee", scope: "any", run: starCommand,
+    })
+    .command({
+      name: "组织生活会", aliases: ["orglife"], group: GROUP,
+      summary: "组织生活会准备：匿名征求意见、谈心谈话安排与跟踪、会后问题清单（生成整改事项）",
+      usage: ORG_LIFE_USAGE, example: ORG_LIFE_EXAMPLE,
+      // 提意见 and the status: everyone on the roster; the rest: 支委 (问题清单 also the meeting's recorder).
+      permission: "anyone", scope: "any", run: orgLifeCommand,
+    });
+  for (const action of [...EVALUATION_ACTIONS, ...ORG_LIFE_ACTIONS]) bot.action(action);
+  bot.job(REMIND_JOB, remindJob);
+  bot.job(CLOSE_JOB, closeJob);
+}

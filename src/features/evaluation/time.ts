@@ -1,0 +1,36 @@
+import dayjs from "dayjs";
+import utc from "dayjs/plugin/utc.js";
+import timezone from "dayjs/plugin/timezone.js";
+import { addDays, dayOf, localTime, parseDay } from "../rectification/dates.ts";
+
+dayjs.extend(utc);
+dayjs.extend(timezone);
+
+export { addDays, dayOf, localTime, parseDay };
+
+const WEEKDAY = ["周日", "周一", "周二", "周三", "周四", "周五", "周六"];
+
+/** A deadline day means "until the end of that day" in the organisation's zone. */
+export function endOfDay(day: string, tz: string): Date {
+  return dayjs.tz(day, "YYYY-MM-DD", tz).add(1, "day").toDate();
+}
+
+/** The last day on which submissions are still accepted. */
+export function deadlineDay(deadline: Date, tz: string): string {
+  return dayOf(new Date(deadline.getTime() - 1), tz);
+}
+
+/** "2026年3月16日（周一）24:00" */
+export function deadlineLabel(deadline: Date, tz: string): string {
+  const d = dayjs(deadline.getTime() - 1).tz(tz);
+  return `${d.year()}年${d.month() + 1}月${d.date()}日（${WEEKDAY[d.day()]}）24:00`;
+}
+
+/** "3月2日 09:30" */
+export function shortTime(at: Date, tz: string): string {
+  return dayjs(at).tz(tz).format("M月D日 HH:mm");
+}
+
+export function yearOf(at: Date, tz: string): number {
+  return dayjs(at).tz(tz).year();
+}

@@ -1,0 +1,93 @@
+import type { Bot } from "../../app/bot.ts";
+import { UsageError, type ActionContext } from "../../app/context.ts";
+import type { CardResponse } from "../../app/inbound.ts";
+import { renderCard } from "../../lark/cards.ts";
+import { answerMeeting, publishMeeting, type FlowDeps } from "./flows.ts";
+import { createMeeting, loadMeeting, resolveMember, signIn, type MeetingView } from "./service.ts";
+import { formatClock, formatWhen, parsePickerDateTime } from "./time.ts";
+import { isMeetingType, TYPE_LABEL } from "./types.ts";
+import { meetingTitle, refreshMeetingCards } from "./view.ts";
+
+/** Card buttons: 参加 / 请假 (announcement and private reminder), 签到, and the scheduling form. */
+
+const toast = (type: "success" | "info" | "error", content: string): CardResponse => ({ toast: { type, content } });
+
+async function meetingOf(ctx: ActionContext): Promise<MeetingView> {
+  const m = await loadMeeting(ctx.tx, Number(ctx.value.m));
+  if (!m || m.orgId !== ctx.org?.id) throw new UsageError("找不到这次会议，卡片可能已失效。请发送 /会议 查看。");
+  return m;
+}
+
+function operator(ctx: ActionContext) {
+  if (!ctx.actor) throw new UsageError("您不在本支部的成员名单中。");
+  return ctx.actor;
+}
+
+async function rsvpAction(ctx: ActionContext): Promise<CardResponse> {
+  const m = await meetingOf(ctx);
+  const actor = operator(ctx);
+  const rsvp = ctx.value.r === "leave" ? "leave" : "attending";
+  const reason = typeof ctx.form.reason === "string" ? ctx.form.reason : undefined;
+  const result = await answerMeeting(ctx.tx, ctx.out, ctx.org!, m, actor.memberId, rsvp, reason, ctx.now);
+  return toast(result.ok ? "success" : "error", result.message);
+}
+
+async function signinAction(ctx: ActionContext): Promise<CardResponse> {
+  const m = await meetingOf(ctx);
+  const actor = operator(ctx);
+  const result = await signIn(ctx.tx, m, actor.memberId, ctx.now, ctx.timezone);
+  if (result.kind === "refused") return toast("error", result.message);
+  if (result.kind === "already") return toast("info", `您已于 ${formatClock(result.at, ctx.timezone)} 签到，无需重复。`);
+  await refreshMeetingCards(ctx.tx, ctx.out, ctx.org!, m.id, ctx.now, actor.memberId);
+  return toast("success", `签到成功：${meetingTitle(m)}`);
+}
+
+const str = (v: unknown) => (typeof v === "string" && v.trim() ? v.trim() : undefined);
+
+async function createAction(deps: FlowDeps, ctx: ActionContext): Promise<CardResponse> {
+  const org = ctx.org!;
+  const actor = operator(ctx);
+  const f = ctx.form;
+  if (!isMeetingType(f.type)) throw new UsageError("请选择会议类型。");
+  const startText = str(f.start);
+  const start = startText ? parsePickerDateTime(startText, str(f.time), org.timezone) : undefined;
+  if (!start) throw new UsageError("请选择会议开始时间。");
+  const person = async (v: unknown) => (str(v) ? (await resolveMember(ctx.tx, org.id, str(v)!)).id : undefined);
+  const duration = Number(str(f.duration));
+  const groupId = Number(str(f.group));
+  const { meeting, notes } = await createMeeting(
+    ctx.tx,
+    org,
+    {
+      type: f.type,
+      start,
+      durationMin: Number.isInteger(duration) && duration > 0 ? duration : undefined,
+      place: str(f.place),
+      topic: str(f.topic),
+      chairId: await person(f.chair),
+      recorderId: await person(f.recorder),
+      lecturerId: await person(f.lecturer),
+      groupId: Number.isInteger(groupId) && groupId > 0 ? groupId : undefined,
+    },
+    actor,
+    ctx.now,
+  );
+  await publishMeeting(ctx.tx, ctx.out, org, meeting, ctx.now, deps);
+  const card = renderCard("meeting-form", {
+    orgName: org.name,
+    color: "green",
+    done: true,
+    doneLines: [`已安排 ${meetingTitle(meeting)}：${formatWhen(meeting.startAt, meeting.endAt, org.timezone, ctx.now)}${meeting.place ? `，${meeting.place}` : ""}。会议通知已发到群里。`, ...notes],
+    typeOptions: [],
+    groupOptions: [],
+    noCommitteeNote: "",
+    submitValue: {},
+  });
+  return { toast: { type: "success", content: `已安排 ${TYPE_LABEL[meeting.type]} #${meeting.seqNo}` }, card };
+}
+
+export function registerMeetingActions(bot: Bot, deps: FlowDeps): void {
+  bot.action({ name: "meetings.rsvp", permission: "member", run: rsvpAction });
+  bot.action({ name: "meetings.signin", permission: "member", run: signinAction });
+  bot.action({ name: "meetings.create", permission: "member", run: (ctx) => createAction(deps, ctx) });
+}

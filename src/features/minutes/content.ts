@@ -1,0 +1,230 @@
+import type { Tx } from "../../db/client.ts";
+import type { OrgInfo } from "../../app/context.ts";
+import { orgById } from "../../app/actors.ts";
+import { checkMotion, quorumSentence } from "../meetings/quorum.ts";
+import { attendanceOf, countAttendance, loadMeeting, meetingQuorum, type AttendanceView, type MeetingView, type QuorumView } from "../meetings/service.ts";
+import { TYPE_LABEL } from "../meetings/types.ts";
+import { meetingTitle } from "../meetings/view.ts";
+import { emptyState, type FormState } from "./form.ts";
+import type { ActionRecord, AttendanceRecord, MinutesContent, NamedPerson, QuorumRecord, ResolutionRecord } from "./types.ts";
+
+/** Everything a record takes from its meeting: header, attendance from sign-in, quorum, the roster. */
+export interface MeetingFacts {
+  org: OrgInfo;
+  meeting: MeetingView;
+  attendance: AttendanceView[];
+  quorum: QuorumView;
+  /** Active members of the branch, for the person pickers. */
+  roster: NamedPerson[];
+}
+
+export async function loadFacts(tx: Tx, meetingId: number): Promise<MeetingFacts | undefined> {
+  const meeting = await loadMeeting(tx, meetingId);
+  const org = meeting ? await orgById(tx, meeting.orgId) : undefined;
+  if (!meeting || !org) return undefined;
+  const [attendance, quorum, members] = await Promise.all([
+    attendanceOf(tx, meeting.id),
+    meetingQuorum(tx, meeting),
+    tx.member.findMany({ where: { orgId: org.id, active: true }, orderBy: { id: "asc" }, select: { id: true, openId: true, name: true } }),
+  ]);
+  return { org, meeting, attendance, quorum, roster: members.map((m) => ({ memberId: m.id, openId: m.openId, name: m.name })) };
+}
+
+export const isLesson = (f: Pick<MeetingFacts, "meeting">) => f.meeting.type === "party_lesson";
+/** Votes are recorded where the rules count them: 党员大会 and 支委会. */
+export const takesVotes = (f: Pick<MeetingFacts, "quorum">) => f.quorum.applies;
+
+/** The form as the meeting pre-fills it: place, chair, lecturer, and the topic as agenda or lesson title. */
+export function prefill(f: MeetingFacts): FormState {
+  const state = emptyState();
+  state.place = f.meeting.place ?? "";
+  state.chairOpenId = f.meeting.chair?.openId ?? "";
+  if (isLesson(f)) {
+    state.lecturerOpenId = f.meeting.lecturer?.openId ?? "";
+    state.lessonTitle = f.meeting.topic ?? "";
+  } else state.agenda = f.meeting.topic ?? "";
+  return state;
+}
+
+export function attendanceRecord(rows: AttendanceView[]): AttendanceRecord {
+  const c = countAttendance(rows);
+  const expected = rows.filter((r) => r.expected);
+  return {
+    expected: c.expected,
+    present: c.present,
+    presentFull: c.presentFull,
+    presentProbationary: c.presentProbationary,
+    leave: c.leave,
+    absent: c.absent,
+    presentNames: expected.filter((r) => r.final === "present").map((r) => r.name),
+    leaveList: expected.filter((r) => r.final === "leave").map((r) => ({ name: r.name, reason: r.leaveReason ?? "未写事由" })),
+    absentNames: expected.filter((r) => r.final === "absent").map((r) => r.name),
+  };
+}
+
+export function quorumRecord(q: QuorumView): QuorumRecord | null {
+  if (!q.applies || !q.kind) return null;
+  return { kind: q.kind, entitled: q.entitled, present: q.present, needed: q.needed, met: q.met, sentence: quorumSentence(q.kind, q.entitled, q.present) };
+}
+
+/** "到会有表决权的正式党员 7 人" / "到会支委 4 人" */
+export function presentVotersLabel(q: Pick<QuorumView, "kind" | "present">): string {
+  return q.kind === "committee" ? `到会支委 ${q.present} 人` : `到会有表决权的正式党员 ${q.present} 人`;
+}
+
+const FULLWIDTH = /[０-９]/g;
+
+/** "11", "１１", "11票" → 11; "" → null; anything else → NaN (reported, never guessed). */
+export function parseVotes(raw: string): number | null {
+  const text = raw.replace(FULLWIDTH, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0)).trim();
+  if (!text) return null;
+  const m = /^(\d{1,4})\s*[票人]?$/.exec(text);
+  return m ? Number(m[1]) : NaN;
+}
+
+const isUrl = (s: string) => /^https?:\/\/\S+$/i.test(s.trim());
+const parts = (xs: string[]) => xs.map((x) => x.trim()).filter(Boolean);
+
+export type BuildResult = { ok: true; content: MinutesContent } | { ok: false; problems: string[] };
+
+export interface BuildOptions {
+  /** Today in the organisation's zone (YYYY-MM-DD): new deadlines may not lie before it. */
+  today: string;
+  /** Deadlines already in the record may have passed since; only new or changed ones are checked. */
+  previous?: MinutesContent;
+  /** A confirmed record is amended only with a reason. */
+  amendment: boolean;
+}
+
+/**
+ * Checks every required element (domain.md §1.6) and the vote counts, and builds the record.
+ * Problems name exactly what is missing or wrong, in the order of the form.
+ */
+export function buildContent(f: MeetingFacts, s: FormState, opts: BuildOptions): BuildResult {
+  const problems: string[] = [];
+  const member = (openId: string) => f.roster.find((p) => p.openId === openId);
+  const pick = (openId: string, what: string): NamedPerson | null => {
+    if (!openId) return (problems.push(what), null);
+    const p = member(openId);
+    if (!p) problems.push(`${what.replace(/（.*$/, "")}不在本支部成员名单中，请重新选择`);
+    return p ?? null;
+  };
+
+  if (!s.place.trim()) problems.push("会议地点");
+  const chair = pick(s.chairOpenId, "主持人");
+  if (s.docUrl && !isUrl(s.docUrl)) problems.push(`飞书文档链接「${s.docUrl.slice(0, 40)}」不是网址，请粘贴以 https:// 开头的链接`);
+  const hasDoc = !!s.docUrl && isUrl(s.docUrl);
+
+  let lesson: MinutesContent["lesson"] = null;
+  if (isLesson(f)) {
+    const lecturer = pick(s.lecturerOpenId, "主讲人");
+    if (!s.lessonTitle.trim()) problems.push("党课题目");
+    if (s.materialUrl && !isUrl(s.materialUrl)) problems.push(`课件/材料链接「${s.materialUrl.slice(0, 40)}」不是网址，请粘贴以 https:// 开头的链接`);
+    if (parts(s.keyPoints).length === 0 && !hasDoc) problems.push("党课主要内容（要点），或填写飞书文档链接");
+    lesson = { lecturer, title: s.lessonTitle.trim(), materialUrl: s.materialUrl.trim() || null, keyPoints: parts(s.keyPoints) };
+  } else {
+    if (!s.agenda.trim()) problems.push("议题");
+    if (parts(s.discussion).length === 0 && !hasDoc) problems.push("讨论摘要（或填写飞书文档链接）");
+  }
+
+  const resolutions = s.resolutions
+    .map((r, i) => ({ r, n: i + 1 }))
+    .filter(({ r }) => r.text.trim() || r.yes.trim() || r.no.trim() || r.abstain.trim())
+    .map(({ r, n }) => checkResolution(f, r, n, problems));
+  const actions = s.actions
+    .map((a, i) => ({ a, n: i + 1 }))
+    .filter(({ a }) => a.text.trim() || a.ownerOpenId || a.due)
+    .map(({ a, n }) => checkAction(f, a, n, opts, problems));
+
+  if (opts.amendment && !s.reason.trim()) problems.push("更正原因（记录已确认，更正须写明原因）");
+  if (problems.length) return { ok: false, problems };
+
+  const m = f.meeting;
+  return {
+    ok: true,
+    content: {
+      meeting: {
+        id: m.id,
+        seqNo: m.seqNo,
+        type: m.type,
+        typeLabel: TYPE_LABEL[m.type],
+        title: meetingTitle(m),
+        startAt: m.startAt.toISOString(),
+        endAt: m.endAt.toISOString(),
+        place: s.place.trim(),
+        topic: m.topic,
+        group: m.group?.name ?? null,
+        chair,
+        recorder: m.recorder ? { memberId: m.recorder.id, openId: m.recorder.openId, name: m.recorder.name } : null,
+      },
+      attendance: attendanceRecord(f.attendance),
+      quorum: quorumRecord(f.quorum),
+      agenda: s.agenda.trim(),
+      discussion: parts(s.discussion),
+      docUrl: hasDoc ? s.docUrl.trim() : null,
+      lesson,
+      resolutions: resolutions.filter((r): r is ResolutionRecord => r !== null),
+      actions: actions.filter((a): a is ActionRecord => a !== null),
+    },
+  };
+}
+
+/** One resolution: its text, and for 党员大会/支委会 votes that add up to those present and entitled. */
+function checkResolution(f: MeetingFacts, r: FormState["resolutions"][number], n: number, problems: string[]): ResolutionRecord | null {
+  const label = `第 ${n} 项决议`;
+  const text = r.text.trim();
+  if (!text) problems.push(`${label}填了票数，但没有决议内容`);
+  const q = f.quorum;
+  const raw = { 赞成: r.yes, 反对: r.no, 弃权: r.abstain };
+  const given = Object.values(raw).some((v) => v.trim());
+  if (!takesVotes(f)) {
+    if (given) problems.push(`${label}：${TYPE_LABEL[f.meeting.type]}不进行表决，请删去票数（表决在支部党员大会或支委会进行）`);
+    return text ? { text, votes: null, passed: null, note: null } : null;
+  }
+  const notMet = checkMotion({ entitled: q.entitled, present: q.present, yes: 0 });
+  if (!given) {
+    // A 党员大会 that reached quorum votes on each resolution; without quorum no vote could be held.
+    if (f.meeting.type === "branch_general_meeting" && q.met) {
+      problems.push(`${label}缺少表决票数：请填写赞成、反对、弃权票数（没有请填 0）`);
+      return null;
+    }
+    return text ? { text, votes: null, passed: q.met ? null : false, note: q.met ? null : notMet.reason } : null;
+  }
+  const values = Object.entries(raw).map(([k, v]) => ({ k, v, n: parseVotes(v) }));
+  const bad = values.filter((x) => x.n !== null && Number.isNaN(x.n));
+  for (const x of bad) problems.push(`${label}的${x.k}票数「${x.v.trim()}」不是数字，请填写阿拉伯数字，如 0`);
+  const missing = values.filter((x) => x.n === null).map((x) => x.k);
+  if (missing.length) problems.push(`${label}缺少${missing.join("、")}票数（没有请填 0）`);
+  if (bad.length || missing.length) return null;
+  const [yes, no, abstain] = values.map((x) => x.n as number) as [number, number, number];
+  const total = yes + no + abstain;
+  if (total !== q.present) {
+    const who = q.kind === "committee" ? "到会支委" : "到会有表决权的正式党员";
+    problems.push(
+      `${label}：赞成 ${yes} + 反对 ${no} + 弃权 ${abstain} = ${total} 票，与${who} ${q.present} 人不符${q.kind === "general" ? "（预备党员和列席人员不参加表决）" : ""}。三项合计应等于${who}人数，请核对票数`,
+    );
+    return null;
+  }
+  const check = checkMotion({ entitled: q.entitled, present: q.present, yes });
+  return { text, votes: { for: yes, against: no, abstain }, passed: check.passed, note: check.passed ? null : check.reason };
+}
+
+function checkAction(f: MeetingFacts, a: FormState["actions"][number], n: number, opts: BuildOptions, problems: string[]): ActionRecord | null {
+  const label = `第 ${n} 项后续事项`;
+  const missing = [!a.text.trim() && "内容", !a.ownerOpenId && "责任人", !a.due && "完成期限"].filter(Boolean);
+  if (missing.length) {
+    problems.push(`${label}缺少${missing.join("、")}`);
+    return null;
+  }
+  const owner = f.roster.find((p) => p.openId === a.ownerOpenId);
+  if (!owner) {
+    problems.push(`${label}的责任人不在本支部成员名单中，请重新选择`);
+    return null;
+  }
+  const unchanged = opts.previous?.actions.some((p) => p.text === a.text.trim() && p.owner.openId === a.ownerOpenId && p.dueOn === a.due);
+  if (a.due < opts.today && !unchanged) {
+    problems.push(`${label}的完成期限 ${a.due} 已经过去，请选择今天（${opts.today}）或以后的日期`);
+    return null;
+  }
+  return { text: a.text.trim(), owner, dueOn: a.due };
+}

@@ -1,0 +1,95 @@
+import type { MeetingType } from "../meetings/types.ts";
+
+/** Where a record stands (Minutes.status). */
+export type MinutesStatus = "draft" | "submitted" | "confirmed";
+
+export const STATUS_LABEL: Record<MinutesStatus, string> = {
+  draft: "待提交",
+  submitted: "待书记确认",
+  confirmed: "已确认",
+};
+
+/** A person as the record names them: the name is kept, so an old version reads the same later. */
+export interface NamedPerson {
+  memberId: number;
+  openId: string;
+  name: string;
+}
+
+export interface AttendanceRecord {
+  expected: number;
+  present: number;
+  presentFull: number;
+  presentProbationary: number;
+  leave: number;
+  absent: number;
+  presentNames: string[];
+  leaveList: Array<{ name: string; reason: string }>;
+  absentNames: string[];
+}
+
+export interface QuorumRecord {
+  kind: "general" | "committee";
+  entitled: number;
+  present: number;
+  needed: number;
+  met: boolean;
+  sentence: string;
+}
+
+export interface ResolutionRecord {
+  text: string;
+  votes: { for: number; against: number; abstain: number } | null;
+  /** null: no vote was taken or none recorded (e.g. a 党小组会 decision). */
+  passed: boolean | null;
+  /** Why it did not pass, when it did not. */
+  note: string | null;
+}
+
+export interface ActionRecord {
+  text: string;
+  owner: NamedPerson;
+  /** YYYY-MM-DD in the organisation's zone. */
+  dueOn: string;
+}
+
+export interface LessonRecord {
+  lecturer: NamedPerson | null;
+  title: string;
+  materialUrl: string | null;
+  keyPoints: string[];
+}
+
+/**
+ * All elements of one version of a record (domain.md §1.6), stored as JSON in
+ * MinutesVersion.content. Header and attendance are a snapshot taken at submission.
+ */
+export interface MinutesContent {
+  meeting: {
+    id: number;
+    seqNo: number;
+    type: MeetingType;
+    typeLabel: string;
+    title: string;
+    startAt: string;
+    endAt: string;
+    place: string;
+    topic: string | null;
+    group: string | null;
+    chair: NamedPerson | null;
+    recorder: NamedPerson | null;
+  };
+  attendance: AttendanceRecord;
+  quorum: QuorumRecord | null;
+  agenda: string;
+  /** The discussion summary in parts (each fits one card input). */
+  discussion: string[];
+  /** A Feishu doc with the full text, when it is longer than the card takes. */
+  docUrl: string | null;
+  lesson: LessonRecord | null;
+  resolutions: ResolutionRecord[];
+  actions: ActionRecord[];
+}
+
+export const VERSION_KIND_LABEL = { submission: "提交", amendment: "更正" } as const;
+export type VersionKind = keyof typeof VERSION_KIND_LABEL;

@@ -1,0 +1,74 @@
+import type { Tx } from "../../db/client.ts";
+import type { Prisma } from "../../generated/prisma/client.ts";
+import type { RectificationStatus } from "./labels.ts";
+
+/** `createdBy` of items the bot records on a feature's behalf. */
+export const BOT_ACTOR = "bot";
+
+/** Everything a card or a rule needs to know about an item. */
+export const ITEM_INCLUDE = {
+  org: true,
+  owner: true,
+  verifier: true,
+  evidence: { orderBy: { id: "asc" } },
+  events: { orderBy: { id: "asc" } },
+} as const satisfies Prisma.RectificationItemInclude;
+
+export type ItemFull = Prisma.RectificationItemGetPayload<{ include: typeof ITEM_INCLUDE }>;
+
+export async function loadItem(tx: Tx, id: number): Promise<ItemFull> {
+  return tx.rectificationItem.findUniqueOrThrow({ where: { id }, include: ITEM_INCLUDE });
+}
+
+export async function findItemBySeq(tx: Tx, orgId: number, seqNo: number): Promise<ItemFull | null> {
+  return tx.rectificationItem.findUnique({ where: { orgId_seqNo: { orgId, seqNo } }, include: ITEM_INCLUDE });
+}
+
+/** Open past its deadline day (long-term items never are). */
+export function isOverdue(item: { status: string; dueOn: string | null; longTerm: boolean }, today: string): boolean {
+  return item.status !== "done" && !item.longTerm && !!item.dueOn && item.dueOn < today;
+}
+
+/** Items a group chat may show: branch-level ones and those the committee published. */
+export function visibleInGroup(item: { disclosure: string }): boolean {
+  return item.disclosure === "branch" || item.disclosure === "published";
+}
+
+export async function secretaryOf(tx: Tx, orgId: number) {
+  return tx.member.findFirst({ where: { orgId, active: true, post: "secretary" }, orderBy: { id: "asc" } });
+}
+
+/** Appends to an item's history; the actor's name is looked up now so history reads well later. */
+export async function recordEvent(
+  tx: Tx,
+  itemId: number,
+  e: { actorOpenId?: string | null; orgId: number; action: string; fromStatus?: string | null; toStatus?: string | null; comment?: string | null; at: Date },
+): Promise<void> {
+  const actorOpenId = e.actorOpenId && e.actorOpenId !== BOT_ACTOR ? e.actorOpenId : null;
+  const member = actorOpenId
+    ? (await tx.member.findFirst({ where: { orgId: e.orgId, openId: actorOpenId } })) ?? (await tx.member.findFirst({ where: { openId: actorOpenId }, orderBy: { id: "asc" } }))
+    : null;
+  await tx.rectificationEvent.create({
+    data: {
+      itemId,
+      at: e.at,
+      actorOpenId,
+      actorName: member?.name ?? (actorOpenId ? "（未知成员）" : "支部助手"),
+      action: e.action,
+      fromStatus: e.fromStatus ?? null,
+      toStatus: e.toStatus ?? null,
+      comment: e.comment ?? null,
+    },
+  });
+}
+
+/** Changes the status with a history line in one step. */
+export async function setStatus(
+  tx: Tx,
+  item: ItemFull,
+  to: RectificationStatus,
+  e: { actorOpenId: string | null; action: string; comment?: string | null; at: Date; data?: Prisma.RectificationItemUpdateInput },
+): Promise<void> {
+  await tx.rectificationItem.update({ where: { id: item.id }, data: { status: to, updatedAt: e.at, ...e.data } });
+  await recordEvent(tx, item.id, { actorOpenId: e.actorOpenId, orgId: item.orgId, action: e.action, fromStatus: item.status, toStatus: to, comment: e.comment, at: e.at });
+}

@@ -1,0 +1,12 @@
+import { defineConfig } from "vitest/config";
+
+/** `npm run test:faults`: the process-kill tests (real child processes, a minute or two), kept out of `npm test`. */
+export default defineConfig({
+  test: {
+    include: ["test/faults/kill*.test.ts"],
+    testTimeout: 600_000,
+    hookTimeout: 120_000,
+    pool: "forks",
+    reporters: ["default", ["json", { outputFile: "test-output/vitest-faults.json" }]],
+  },
+});
