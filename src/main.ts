@@ -1,5 +1,6 @@
 import { readConfig, ConfigError } from "./core/config.ts";
 import { createLogger } from "./core/log.ts";
+import { runningClock } from "./core/clock.ts";
 import { startRuntime } from "./runtime.ts";
 import { startSandbox } from "./sandbox/index.ts";
 
@@ -19,7 +20,9 @@ async function main() {
   if (!config.lark) {
     log.info("未配置 LARK_APP_ID：使用内置的模拟飞书开放平台（sandbox）与本地 SQLite 运行 / no LARK_APP_ID: running against the embedded fake platform");
   }
-  const runtime = await startRuntime({ config, log, ...(config.lark ? {} : startSandbox(log)) });
+  // The sandbox's clock can be advanced from the page; it starts at BOT_CLOCK or now.
+  const sandbox = config.lark ? {} : { clock: runningClock(config.clockStart ?? new Date()), ...startSandbox(log) };
+  const runtime = await startRuntime({ config, log, ...sandbox });
   log.info({ url: runtime.url, mode: config.lark ? config.lark.mode : "sandbox" }, config.lark ? "zhibu-bot started" : `zhibu-bot started — open ${runtime.url}/sandbox`);
   const shutdown = async (signal: string) => {
     log.info({ signal }, "stopping");

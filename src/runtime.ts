@@ -21,14 +21,8 @@ import { healthReport } from "./app/health.ts";
 import { notifyPermanentFailures } from "./app/failures.ts";
 import { Worker } from "./app/worker.ts";
 
-export interface LarkTarget {
-  appId: string;
-  appSecret: string;
-  encryptKey?: string;
-  verificationToken?: string;
-  domain: string;
-  mode: "websocket" | "webhook";
-}
+/** The Lark app the bot talks to: the configured one, or the sandbox's fake. */
+export type LarkTarget = NonNullable<Config["lark"]>;
 
 export interface RuntimeOptions {
   config: Config;

@@ -21,6 +21,8 @@ import { ensureJob, type JobHandler, type JobSpec } from "./jobs.ts";
 export type MembershipListener = (ctx: MembershipContext) => Promise<void>;
 /** Runs once when the bot starts, before the loops (e.g. to make sure recurring jobs exist). */
 export type StartHook = (tx: Tx, now: Date) => Promise<void>;
+/** Runs in the binding transaction when a chat becomes a branch or committee. */
+export type OrgBoundHook = (tx: Tx, org: OrgInfo, now: Date) => Promise<void>;
 
 export interface BotDeps {
   log: Logger;
@@ -55,6 +57,7 @@ export class Bot {
   private readonly messageListeners: MessageListener[] = [];
   readonly jobHandlers = new Map<string, JobHandler>();
   readonly startHooks: StartHook[] = [];
+  private readonly orgBoundHooks: OrgBoundHook[] = [];
 
   constructor(readonly deps: BotDeps) {}
 
@@ -102,6 +105,17 @@ export class Bot {
     return this;
   }
 
+  onOrgBound(hook: OrgBoundHook): this {
+    this.orgBoundHooks.push(hook);
+    return this;
+  }
+
+  private orgBoundIn(tx: Tx) {
+    return async (org: OrgInfo) => {
+      for (const hook of this.orgBoundHooks) await hook(tx, org, this.deps.now());
+    };
+  }
+
   schedule(tx: Tx, spec: JobSpec): Promise<boolean> {
     return ensureJob(tx, spec, this.deps.now());
   }
@@ -132,6 +146,7 @@ export class Bot {
       org,
       actor,
       memberships,
+      orgBound: this.orgBoundIn(tx),
       message,
       mentions: message.mentions,
       reply: (text: string) => out.replyText(message.chatId, message.messageId, text),
@@ -223,6 +238,7 @@ export class Bot {
       org,
       actor,
       memberships: [],
+      orgBound: this.orgBoundIn(tx),
       action,
       value: action.value,
       form: action.formValue ?? {},

@@ -36,6 +36,8 @@ interface BaseContext {
   actor?: Actor;
   /** Every organisation the person belongs to (for private chats). */
   memberships: Array<{ org: OrgInfo; actor: Actor }>;
+  /** Tells the capabilities that a chat was just bound (they set up its schedules). */
+  orgBound(org: OrgInfo): Promise<void>;
 }
 
 export interface CommandContext extends BaseContext {

@@ -22,6 +22,15 @@ export function cardDedupeKey(a: CardAction, sensitive = false): string {
   return `card:${a.messageId}:${a.operatorOpenId}:${what}:${a.updateToken ?? a.eventId ?? ""}`;
 }
 
+/**
+ * The kind of an error without its message: a message can quote the values being written
+ * (Prisma prints its arguments), which must not reach the logs for sensitive actions.
+ */
+function errorKind(err: unknown): string {
+  const code = (err as { code?: unknown } | null)?.code;
+  return `${err instanceof Error ? err.name : "error"}${typeof code === "string" ? ` ${code}` : ""}`;
+}
+
 const BUSY: CardResponse = { toast: { type: "info", content: "正在处理上一次点击，请稍候。" } };
 const FAILED: CardResponse = { toast: { type: "error", content: "操作没有成功，请稍后再试；如果一直失败，请联系支部书记。" } };
 
@@ -96,7 +105,7 @@ export class Ingest {
       });
     } catch (err) {
       if (isUniqueViolation(err)) return BUSY;
-      this.log.error({ err: describeError(err), action: actionName }, "card action failed");
+      this.log.error({ err: sensitive ? errorKind(err) : describeError(err), action: actionName }, "card action failed");
       return FAILED;
     } finally {
       this.onStored();

@@ -1,8 +1,8 @@
-import * as lark from "@larksuiteoapi/node-sdk";
 import type { Ingest } from "../app/ingest.ts";
 import type { CardAction, CardResponse } from "../app/inbound.ts";
 import type { Logger } from "../core/log.ts";
 import { normalizeCardAction, normalizeMembership, normalizeMessage } from "./normalize.ts";
+import { lark, type EventDispatcher } from "./sdk.ts";
 
 export const MEMBERSHIP_EVENTS = [
   "im.chat.member.bot.added_v1",
@@ -26,7 +26,7 @@ export function toLarkCardResponse(r: CardResponse): Record<string, unknown> {
  * directly, the webhook receiver after its own checks. Handlers only store (events) or answer
  * from the database (cards); they never throw, so Lark never re-pushes because of us.
  */
-export function createDispatcher(ingest: Ingest, botOpenId: () => Promise<string>, log: Logger): lark.EventDispatcher {
+export function createDispatcher(ingest: Ingest, botOpenId: () => Promise<string>, log: Logger): EventDispatcher {
   const storeSafely = async (type: string, store: () => Promise<unknown>) => {
     try {
       await store();

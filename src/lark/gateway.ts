@@ -1,5 +1,5 @@
-import * as lark from "@larksuiteoapi/node-sdk";
 import type { Logger } from "../core/log.ts";
+import { lark, type Client, type Domain } from "./sdk.ts";
 
 /**
  * The one wrapper around the SDK's Client: every call the bot makes to Lark goes through
@@ -88,7 +88,7 @@ export interface LarkGatewayOptions {
   timeoutMs?: number;
 }
 
-export function sdkDomain(domain: string): lark.Domain | string {
+export function sdkDomain(domain: string): Domain | string {
   if (domain === "feishu") return lark.Domain.Feishu;
   if (domain === "lark") return lark.Domain.Lark;
   return domain.replace(/\/$/, "");
@@ -102,7 +102,7 @@ function sdkLogger(log: Logger) {
 }
 
 export class LarkGateway {
-  readonly client: lark.Client;
+  readonly client: Client;
   private botOpenIdCache?: string;
   /** Per client (the SDK's default cache is process-wide), and ours to empty: see `failed`. */
   private readonly tokenCache = new lark.DefaultCache();

@@ -1,5 +1,4 @@
 import Router from "@koa/router";
-import * as lark from "@larksuiteoapi/node-sdk";
 import type Koa from "koa";
 import type { Ingest } from "../app/ingest.ts";
 import type { Logger } from "../core/log.ts";
@@ -7,9 +6,10 @@ import { answerCard, toLarkCardResponse } from "./dispatcher.ts";
 import { normalizeCardAction } from "./normalize.ts";
 import { BodyTooLargeError, readRawBody } from "./raw-body.ts";
 import { checkSignature, checkTimestamp, tokensEqual, type VerifyResult } from "./verify.ts";
+import { lark, type EventDispatcher } from "./sdk.ts";
 
 export interface WebhookOptions {
-  dispatcher: lark.EventDispatcher;
+  dispatcher: EventDispatcher;
   ingest: Ingest;
   encryptKey?: string;
   verificationToken?: string;

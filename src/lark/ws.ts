@@ -1,6 +1,6 @@
-import * as lark from "@larksuiteoapi/node-sdk";
 import type { Logger } from "../core/log.ts";
 import { sdkDomain } from "./gateway.ts";
+import { lark, type EventDispatcher } from "./sdk.ts";
 
 export interface LongConnection {
   status(): { state: string; lastConnectTime?: number; reconnectAttempts: number };
@@ -16,7 +16,7 @@ export function startLongConnection(opts: {
   appId: string;
   appSecret: string;
   domain: string;
-  dispatcher: lark.EventDispatcher;
+  dispatcher: EventDispatcher;
   log: Logger;
 }): LongConnection {
   const log = opts.log.child({ receiver: "websocket" });

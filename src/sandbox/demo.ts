@@ -1,4 +1,5 @@
 import type { Db } from "../db/client.ts";
+import type { Bot } from "../app/bot.ts";
 import type { Clock } from "../core/clock.ts";
 import type { FakePlatform } from "./fake-platform/index.ts";
 import { bindOrg, changeRole, createGroup, assignToGroup, syncMembers, ROLE_WORDS, type BranchCategory } from "../features/branches/service.ts";
@@ -100,5 +101,17 @@ export async function seedDemoDatabase(db: Db, clock: Clock, timezone: string): 
       }
     }
   });
+  return true;
+}
+
+/**
+ * Seeds the demo organisations once, lets the capabilities set up their schedules for them (the
+ * start hooks ran before they existed), then adds the bot to the chat still waiting to be bound.
+ */
+export async function seedDemo(db: Db, bot: Bot, clock: Clock, fake: FakePlatform): Promise<boolean> {
+  if (!(await seedDemoDatabase(db, clock, bot.deps.timezone))) return false;
+  for (const hook of bot.startHooks) await db.$transaction((tx) => hook(tx, clock.now()));
+  const unbound = DEMO_CHATS.find((c) => c.kind === "unbound")!;
+  await fake.addBotToChat(unbound.chatId, unbound.people[0]!.openId);
   return true;
 }

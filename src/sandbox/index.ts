@@ -1,7 +1,7 @@
 import type { Logger } from "../core/log.ts";
 import { sandboxCredentials, type LarkTarget, type Runtime, type RuntimeOptions } from "../runtime.ts";
 import { createFakePlatform, type FakePlatform } from "./fake-platform/index.ts";
-import { DEMO_CHATS, seedDemoDatabase, seedFakeWorld } from "./demo.ts";
+import { seedDemo, seedFakeWorld } from "./demo.ts";
 import { createSandboxUi, SANDBOX_PREFIX, type SandboxUi } from "./ui/index.ts";
 
 export const FAKE_PREFIX = "/fake";
@@ -45,10 +45,7 @@ export function startSandbox(
 /** Seeds the database (bound demo orgs), then adds the bot to the chat still waiting to be bound. */
 async function seedAfterStart(runtime: Runtime, fake: FakePlatform, log: Logger): Promise<void> {
   try {
-    const seeded = await seedDemoDatabase(runtime.db, runtime.clock, runtime.bot.deps.timezone);
-    if (seeded) {
-      const unbound = DEMO_CHATS.find((c) => c.kind === "unbound")!;
-      await fake.addBotToChat(unbound.chatId, unbound.people[0]!.openId);
+    if (await seedDemo(runtime.db, runtime.bot, runtime.clock, fake)) {
       log.info("sandbox: demo committee and two branches seeded; the bot was added to an unbound chat");
     }
   } catch (err) {

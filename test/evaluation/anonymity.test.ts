@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { startTestBot, type TestBot } from "../support/harness.ts";
 import type { DemoPerson } from "../../src/sandbox/demo.ts";
-import { cardsTitled, DAY, fieldNames, lastCard, memberId, press, submitPeer, submitSelf, type Choice } from "./helpers.ts";
+import { advanceTo, cardsTitled, fieldNames, lastCard, memberId, press, submitPeer, submitSelf, type Choice } from "./helpers.ts";
 
 /**
  * "No command, card, log line, export or digest reveals who rated whom."
@@ -49,8 +49,8 @@ async function runRound(swap: boolean): Promise<{ observed: Observation; markers
     // 刘洋 and 陈静 submit in the same order in both runs; only their ballots are swapped.
     for (const v of voters) if (v !== p.m3) await submitPeer(t, v, ballot(v));
     await t.say(p.s1, t.chats.branch1, "/评议 进度");
-    await t.advance(5 * DAY);
-    await t.advance(2 * DAY + 15 * 3600_000 + 60_000);
+    await advanceTo(t, "2026-03-07T09:30:00+08:00");
+    await advanceTo(t, "2026-03-10T00:01:00+08:00");
     for (const c of [p.s1, p.o1]) {
       for (const page of cardsTitled(t, c, "组织评定 · 第")) {
         if (c === p.o1) continue;

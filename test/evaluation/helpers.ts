@@ -91,3 +91,10 @@ export async function submitSelf(t: TestBot, person: DemoPerson, grade: Choice =
 }
 
 export const DAY = 24 * 3600_000;
+
+/** Moves the bot clock forward to a given instant (never back). */
+export async function advanceTo(t: TestBot, iso: string): Promise<void> {
+  const ms = new Date(iso).getTime() - t.clock.now().getTime();
+  if (ms < 0) throw new Error(`the clock is already past ${iso}`);
+  await t.advance(ms);
+}

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestBot, textOf, type TestBot } from "../support/harness.ts";
 import type { DemoPerson } from "../../src/sandbox/demo.ts";
 import {
-  buttonValue, cardsTitled, DAY, fieldNames, headerOf, lastCard, memberId, press, seen, submitPeer, submitSelf, toastOf, type Choice,
+  advanceTo, buttonValue, cardsTitled, DAY, fieldNames, headerOf, lastCard, memberId, press, seen, submitPeer, submitSelf, toastOf, type Choice,
 } from "./helpers.ts";
 
 /**
@@ -242,7 +242,7 @@ describe("progress and reminders", () => {
   });
 
   it("reminds only those who have not finished, before the deadline, once per reminder day", async () => {
-    await t.advance(5 * DAY); // Sat 2026-03-07 09:00
+    await advanceTo(t, "2026-03-07T09:30:00+08:00"); // the first reminder day
     const reminder = t.botMessages(t.people.m3.openId).filter((m) => textOf(m).includes("【民主评议提醒】"));
     expect(reminder).toHaveLength(1);
     expect(textOf(reminder[0])).toContain("您还没有完成：党员互评");
@@ -255,7 +255,7 @@ describe("progress and reminders", () => {
 
 describe("the deadline", () => {
   it("closes collection at the deadline: counts to the group, determination cards to the committee", async () => {
-    await t.advance(2 * DAY + 15 * 3600_000 + 60_000); // 2026-03-10 00:01
+    await advanceTo(t, "2026-03-10T00:01:00+08:00"); // just after the deadline
     const round = await t.runtime.db.appraisalRound.findUniqueOrThrow({ where: { id: roundId } });
     expect(round.status).toBe("closed");
     expect(round.secret).toBeNull();

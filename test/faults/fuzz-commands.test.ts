@@ -38,7 +38,7 @@ const INJECTIONS = [
   "&#60;at id=all&#62;", "@_user_1", "@_all", "\u202e反向文字", "\u0000", "\ud800", "\udfff😀", "'; DROP TABLE Member; --",
 ];
 /** Must never appear verbatim in card markdown (the escaped form of one may contain "&#60;…", which is harmless). */
-const MARKUP_INJECTIONS = INJECTIONS.filter((s) => /[<>[\]*~#`_{}]/.test(s) && !s.startsWith("@_") && !s.startsWith("&#"));
+const MARKUP_INJECTIONS = INJECTIONS.filter((s) => /[<>[\]*~#`_]/.test(s) && !s.startsWith("@_") && !s.startsWith("&#"));
 const EMOJI = ["😀", "👨‍👩‍👧‍👦", "🇨🇳", "🙏🏻", "❤️", "☭"];
 const CORE_COMMANDS = ["帮助", "help", "?", "成员", "members", "角色", "role", "党小组", "group", "关联", "link", "绑定", "bind", "关联码", "下级"];
 const ARG_WORDS = [...Object.keys(ROLE_WORDS), "新建", "组长", "分配", "第一党小组", "第二党小组", "K7M2QX", "ABCDEF", "0", "-1"];
@@ -218,12 +218,14 @@ describe("fuzzing commands and card callbacks", () => {
   });
 
   it("parses and normalises anything Lark could carry without throwing", async () => {
+    const text = fc.string({ unit: "binary", maxLength: 40 });
     const junk = fc.oneof(fc.string({ unit: "binary", maxLength: 40 }), fc.integer(), fc.constant(null), fc.object({ maxDepth: 2 }), fc.array(fc.anything({ maxDepth: 1 }), { maxLength: 3 }));
     const lark = fc.record({
       content: fc.oneof(typed.map((x) => JSON.stringify({ text: `${x.prefix}${x.command} ${x.words.join(" ")}` })), fc.string({ unit: "binary", maxLength: 60 }), junk),
-      message_type: fc.oneof(fc.constantFrom("text", "post", "image", "file", "interactive"), junk),
-      chat_type: fc.oneof(fc.constantFrom("group", "p2p"), junk),
-      mentions: fc.oneof(fc.array(fc.record({ key: fc.oneof(fc.constantFrom("@_user_1", "@_user_2", "@_all"), junk), id: fc.oneof(fc.record({ open_id: fc.oneof(fc.constantFrom(t.fake.options.botOpenId, DEMO_PEOPLE.m1.openId), junk) }), junk), name: fc.oneof(fc.constantFrom(...INJECTIONS), junk) }, { requiredKeys: [] }), { maxLength: 4 }), junk),
+      message_type: fc.oneof(fc.constantFrom("text", "post", "image", "file", "interactive"), text),
+      chat_type: fc.oneof(fc.constantFrom("group", "p2p"), text),
+      // Lark's own shapes (strings where Lark sends strings), with anything inside them, or missing.
+      mentions: fc.oneof(fc.array(fc.record({ key: fc.oneof(fc.constantFrom("@_user_1", "@_user_2", "@_all"), text), id: fc.record({ open_id: fc.oneof(fc.constantFrom(t.fake.options.botOpenId, DEMO_PEOPLE.m1.openId), text) }, { requiredKeys: [] }), name: fc.oneof(fc.constantFrom(...INJECTIONS), text) }, { requiredKeys: [] }), { maxLength: 4 }), fc.constant(undefined)),
     });
     fc.assert(
       fc.property(lark, typed, (payload, input) => {
@@ -248,7 +250,7 @@ describe("fuzzing commands and card callbacks", () => {
         const card = normalizeCardAction({ operator: { open_id: "ou_x" }, context: { open_message_id: "om_x" }, action: { value: payload.mentions, form_value: payload.content } });
         if (card) expect(typeof card.value).toBe("object");
       }),
-      { numRuns: 5000, seed: 1 },
+      { numRuns: 6000, seed: 1 },
     );
   }, 60_000);
 
@@ -264,7 +266,7 @@ describe("fuzzing commands and card callbacks", () => {
         }
         queued.forEach(checkReply);
       }),
-      { numRuns: 3000, seed: 1127 },
+      { numRuns: 2500, seed: 1127 },
     );
   }, 120_000);
 
@@ -344,6 +346,7 @@ describe("fuzzing commands and card callbacks", () => {
 
   it("survives a few hundred random messages through the whole webhook path", async () => {
     let commands = 0;
+    let larkRetries = 0;
     const members = new Map(DEMO_CHATS.map((c) => [c.chatId, c.people.map((p) => p.openId)]));
     const httpWhere = fc.record({
       chat: fc.constantFrom(...BOUND_CHATS.map((c) => c.chatId), DEMO_CHATS[3]!.chatId, "p2p"),
@@ -359,13 +362,20 @@ describe("fuzzing commands and card callbacks", () => {
         const words = input.words.map((w, i) => (w === "\u0001MENTION" ? `@${mentionees[i % Math.max(1, mentionees.length)]?.name ?? ""}` : w));
         const text = [`${input.prefix}${input.command}`, ...words, input.long ?? ""].join(" ");
         const before = await lastOutboxId();
-        const { message } = await t.fake.sendUserMessage({
+        const { message, delivery } = await t.fake.sendUserMessage({
           ...(at.chat === "p2p" ? { p2pOpenId: sender } : { chatId: at.chat }),
           senderOpenId: sender,
           text,
           mentionBot: input.mentionBot,
           mentions: mentionees,
         });
+        // A push that got no answer at all (a keep-alive race on a busy machine) is retried, as Lark does.
+        let answer = delivery!;
+        for (let i = 0; i < 3 && answer.status === 0; i++) {
+          larkRetries++;
+          answer = await t.fake.redeliver(answer);
+        }
+        expect(answer.status, `webhook answer: ${JSON.stringify(answer.body)} ${answer.error ?? ""}`).toBe(200);
         await t.settle();
         const stored = await t.runtime.db.inboundEvent.findFirstOrThrow({ where: { dedupeKey: `msg:${message.messageId}` } });
         expect(stored.status).toBe("done");
@@ -380,6 +390,7 @@ describe("fuzzing commands and card callbacks", () => {
       { numRuns: 200, seed: 5 },
     );
     expect(commands).toBeGreaterThan(50);
+    expect(larkRetries).toBeLessThan(5);
     expect(await t.runtime.db.inboundEvent.count({ where: { status: { not: "done" } } })).toBe(0);
     expect(t.logs.join("")).not.toContain("event processing failed");
   }, 120_000);

@@ -159,7 +159,13 @@ describe("SIGKILL at random moments", () => {
     expect(rows.filter((r) => r.status !== "sent")).toEqual([]);
     for (const r of rows) expect(bot.fake.deliveries.get(r.uuid), `deliveries of outbox row ${r.id}`).toBe(1);
     expect(botMessages).toHaveLength(rows.length);
-    expect(rows.length).toBe(commandIds.length + KILLS * FAN_OUT_PER_LIFE + 1);
+    const commandSet = new Set(commandIds);
+    expect(rows.filter((r) => r.replyTo && commandSet.has(r.replyTo))).toHaveLength(commandIds.length);
+    expect(rows.filter((r) => r.content.includes("轮"))).toHaveLength(KILLS * FAN_OUT_PER_LIFE);
+    // The rest came from scheduled jobs (e.g. the daily warnings), which ran once despite the kills.
+    const scheduled = rows.length - commandIds.length - KILLS * FAN_OUT_PER_LIFE - 1;
+    const jobs = await bot.db.job.findMany();
+    expect(jobs.filter((j) => j.status === "running" || j.status === "failed")).toEqual([]);
 
     const output = bot.allOutput();
     expect(output).not.toContain("event processing failed");
@@ -173,6 +179,8 @@ describe("SIGKILL at random moments", () => {
       pushesCutOffByKills: unacknowledged.length,
       eventsRedeliveredAfterRestart: unacknowledged.length + stray.length,
       messagesDelivered: rows.length,
+      messagesFromScheduledJobs: scheduled,
+      jobsDone: jobs.filter((j) => j.status === "done").length,
       messagesTriedMoreThanOnce: resent,
       lost: 0,
       duplicated: 0,

@@ -103,7 +103,7 @@ describe("the card form", () => {
       measures: "组织委员每次会后核对记录",
       scope: "branch",
       source: "self_check",
-      owner: o1.openId,
+      owners: [o1.openId],
       due: "2026-04-15 +0800",
       long_term: false,
     });
@@ -113,6 +113,7 @@ describe("the card form", () => {
     expect(row.owner?.name).toBe("李明");
     expect(row.verifier?.name).toBe("王建国");
     expect(textOf(lastCard(t, o1.openId, "整改事项 #2"))).toContain("三会一课记录不规范");
+    expect(textOf(t.fake.message(form!.messageId))).toContain("已登记整改事项 #2");
     await t.say(t.people.m3, t.chats.branch1, "/整改 列表");
     const list = seen(t.lastBotMessage(t.chats.branch1));
     expect(list).toContain("#2");
@@ -172,5 +173,16 @@ describe("a returned item", () => {
     expect(row.events.map((e) => `${e.action}:${e.toStatus ?? ""}`)).toEqual([
       "created:pending", "evidence:in_progress", "submitted:submitted", "returned:returned", "evidence:in_progress", "submitted:submitted", "accepted:done",
     ]);
+  });
+});
+
+describe("several owners", () => {
+  it("records one item per @owner, with the verifier named after 验收", async () => {
+    const { s1, m2, m3, d1 } = t.people;
+    await t.say(s1, t.chats.branch1, "/整改 新增 @陈静 @杨帆 验收 @赵强 2026-05-01 学习笔记未按时提交", { mentions: [m2, m3, d1] });
+    expect(textOf(t.lastBotMessage(t.chats.branch1))).toContain("每位责任人各一项");
+    const rows = await t.runtime.db.rectificationItem.findMany({ where: { orgId: branch1, problem: "学习笔记未按时提交" }, include: { owner: true, verifier: true }, orderBy: { seqNo: "asc" } });
+    expect(rows.map((r) => [r.owner?.name, r.verifier?.name])).toEqual([["陈静", "赵强"], ["杨帆", "赵强"]]);
+    expect(textOf(t.lastBotMessage(d1.openId))).toContain("您是「机关第一党支部」整改事项");
   });
 });

@@ -110,3 +110,21 @@ describe("downtime", () => {
     expect(notices).toHaveLength(1);
   });
 });
+
+describe("evidence waiting for the verifier", () => {
+  it("reminds the verifier once after three days, and not the owner about the deadline", async () => {
+    const { m4, s1 } = t.people;
+    const problem = "谈心谈话记录不全";
+    const { id, seqNo } = await createFromFeature(t, {
+      orgId: await orgIdOf(t, t.chats.branch1), source: "org_life_meeting", scope: "individual", problem,
+      ownerMemberId: await memberIdOf(t, t.chats.branch1, m4.openId), dueDate: new Date("2026-04-02T00:00:00+08:00"), createdBy: "bot",
+    });
+    await t.say(m4, "p2p", `/整改 #${seqNo} 提交 已补记 3 次谈心谈话`);
+    for (let d = 0; d < 6; d++) await t.advance(DAY);
+    const nudges = t.botMessages(s1.openId).filter((m) => textOf(m).includes(problem) && textOf(m).includes("已提交验收 3 天"));
+    expect(nudges).toHaveLength(1);
+    const ownerReminders = t.botMessages(m4.openId).filter((m) => textOf(m).includes(problem) && /距整改期限|本事项已逾期/.test(textOf(m)));
+    expect(ownerReminders).toHaveLength(0);
+    expect((await itemRow(t, id)).status).toBe("submitted");
+  });
+});

@@ -7,7 +7,7 @@ import { createLogger } from "../../src/core/log.ts";
 import { manualClock, type Clock } from "../../src/core/clock.ts";
 import { sandboxCredentials, startRuntime, type Runtime, type RuntimeOptions } from "../../src/runtime.ts";
 import { startSandbox, type SandboxHandle } from "../../src/sandbox/index.ts";
-import { DEMO_CHATS, DEMO_PEOPLE, seedDemoDatabase, seedFakeWorld, type DemoPerson } from "../../src/sandbox/demo.ts";
+import { DEMO_CHATS, DEMO_PEOPLE, seedDemo, seedFakeWorld, type DemoPerson } from "../../src/sandbox/demo.ts";
 import { createFakePlatform, type FakeMessage, type FakePlatform } from "../../src/sandbox/fake-platform/index.ts";
 
 /**
@@ -203,9 +203,7 @@ async function bootOverLongConnection(
   });
   const runtime = await startRuntime({ config, ...base });
   await fake.waitForWsClient();
-  if (seed && (await seedDemoDatabase(runtime.db, runtime.clock, runtime.bot.deps.timezone))) {
-    const unbound = DEMO_CHATS.find((c) => c.kind === "unbound")!;
-    await fake.addBotToChat(unbound.chatId, unbound.people[0]!.openId);
+  if (seed && (await seedDemo(runtime.db, runtime.bot, runtime.clock, fake))) {
     base.log.info("test bot: demo orgs seeded; the bot was added to the unbound chat over the long connection");
   }
   await runtime.settle();

@@ -92,6 +92,7 @@ async function bindAction(ctx: ActionContext): Promise<CardResponse> {
     boundBy: ctx.action.operatorOpenId, timezone: ctx.timezone, now: ctx.now,
   });
   await scheduleSync(ctx.tx, chatId, ctx.now, `bind:${org.id}`);
+  await ctx.orgBound(org);
   if (parent) await ctx.out.forOrg(parent.id).text({ chatId: parent.chatId }, `「${org.name}」已绑定并关联到本党委。`);
   const card = renderCard("binding-done", {
     name: org.name,

@@ -16,4 +16,5 @@ export function registerDigest(bot: Bot, deps: DigestDeps): void {
   registerDigestCommands(bot, deps);
   registerDigestActions(bot);
   bot.onStart((tx, now) => ensureDigestJobs(tx, now).then(() => undefined));
+  bot.onOrgBound((tx, _org, now) => ensureDigestJobs(tx, now).then(() => undefined));
 }

@@ -18,7 +18,7 @@ export const ENSURE_JOB = "digest.ensure";
 export const WARNINGS_JOB = "digest.warnings";
 
 const INVITE_LEAD_MS = 30 * 60_000;
-const LATE_AFTER_MS = 60 * 60_000;
+const LATE_AFTER_MS = 3 * 60 * 60_000; // a few hours late reads as "late"; a clock jump of one hour does not
 const STALE_AFTER_MS = 6 * 24 * 3600_000;
 const CHUNK = 200;
 

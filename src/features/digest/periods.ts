@@ -1,13 +1,5 @@
-import dayjs, { type Dayjs } from "dayjs";
-import utc from "dayjs/plugin/utc.js";
-import timezone from "dayjs/plugin/timezone.js";
-import isoWeek from "dayjs/plugin/isoWeek.js";
-import quarterOfYear from "dayjs/plugin/quarterOfYear.js";
+import { dayjs, type Dayjs } from "../../core/time.ts";
 
-dayjs.extend(utc);
-dayjs.extend(timezone);
-dayjs.extend(isoWeek);
-dayjs.extend(quarterOfYear);
 
 export type PeriodUnit = "week" | "month" | "quarter" | "year";
 

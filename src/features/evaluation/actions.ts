@@ -5,13 +5,13 @@ import { renderCard } from "../../lark/cards.ts";
 import { recordPeerAnswers, type PeerAnswer } from "./ballots.ts";
 import { recordDecisions, refreshProposals, resultsOf, type Decision } from "./determination.ts";
 import { ABSTAIN, isGrade } from "./grades.ts";
-import { materialsText, memberNames, refreshDeterminationCards } from "./notify.ts";
+import { materialsText, memberNames, patchIfFresh, refreshDeterminationCards } from "./notify.ts";
 import { publishResults, recordDisposition } from "./publish.ts";
 import {
   assertAccepting, markPeerPageDone, markSelfDone, pageCount, pageOf, participantOf, participantsOf, peerTargets, roundForCard, type Round,
 } from "./rounds.ts";
-import { addScoreItem, itemOptions, scoringScope, sheetOf, withdrawScoreItem } from "./scores.ts";
-import { DETERMINE_PAGE_SIZE, peerCardData, selfCardData, sheetCardData, submittedCardData } from "./views.ts";
+import { addScoreItem, scorableMembers, scoringScope, sheetOf, withdrawScoreItem } from "./scores.ts";
+import { DETERMINE_PAGE_SIZE, peerCardData, scoreCardData, selfCardData, sheetCardData, submittedCardData } from "./views.ts";
 
 /**
  * Card actions. Peer-rating answers carry no rater → rating link: the answer is a toast and
@@ -109,15 +109,10 @@ async function scoreAction(ctx: ActionContext): Promise<CardResponse> {
     await refreshProposals(ctx.tx, scope.round);
     await refreshDeterminationCards(ctx.tx, ctx.out, org, scope.round);
   }
-  const members = await ctx.tx.member.findMany({ where: { orgId: org.id, active: true, memberClass: { in: ["full", "probationary"] }, NOT: { id: actor.memberId } }, orderBy: { id: "asc" } });
   const notice = `已记录：${added.memberName}「${added.title}」${added.label}。可以继续记录下一条。`;
   return {
     toast: { type: "success", content: "已记录" },
-    card: renderCard("evaluation-score", {
-      orgName: org.name, year: scope.year, orgId: org.id, catalogueName: scope.catalogue.name, baseScore: scope.catalogue.baseScore, bonusCap: scope.catalogue.bonusCap,
-      members: members.map((m) => ({ value: String(m.id), label: `${m.name}（${m.memberClass === "probationary" ? "预备党员" : "正式党员"}）` })),
-      items: itemOptions(scope.catalogue), notice,
-    }),
+    card: renderCard("evaluation-score", scoreCardData(org, scope, await scorableMembers(ctx.tx, org.id, actor.memberId), notice)),
   };
 }
 
@@ -154,7 +149,7 @@ async function determineAction(ctx: ActionContext): Promise<CardResponse> {
   });
   await recordDecisions(ctx.tx, round, decisions, actor.memberId, ctx.now);
   const data = await refreshDeterminationCards(ctx.tx, ctx.out, org, round, { memberId: actor.memberId, card: page });
-  await ctx.out.patchCard(`eval:${round.id}:det:${actor.memberId}:summary`, "evaluation-determine-summary", data.summary);
+  await patchIfFresh(ctx.tx, ctx.out, `eval:${round.id}:det:${actor.memberId}:summary`, "evaluation-determine-summary", data.summary);
   return { toast: { type: "success", content: `已保存第 ${page} 页的评定` }, card: renderCard("evaluation-determine", data.page(page)) };
 }
 
@@ -173,7 +168,7 @@ async function publishAction(ctx: ActionContext): Promise<CardResponse> {
 async function materialsAction(ctx: ActionContext): Promise<CardResponse> {
   const { org, actor } = who(ctx);
   const round = await closedRound(ctx, org);
-  await ctx.out.text({ openId: actor.openId }, await materialsText(ctx.tx, round));
+  for (const text of await materialsText(ctx.tx, round)) await ctx.out.text({ openId: actor.openId }, text);
   return { toast: { type: "success", content: "已私信发给您" } };
 }
 

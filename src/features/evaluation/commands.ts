@@ -9,9 +9,9 @@ import { sendDispositionCards } from "./publish.ts";
 import {
   activeRound, catalogueOf, extendDeadline, finished, latestRound, openRound, participantsOf, roundDeadlineLabel, START_EXAMPLE, type Round,
 } from "./rounds.ts";
-import { itemOptions, scoringScope, sheetOf } from "./scores.ts";
+import { scorableMembers, scoringScope, sheetOf } from "./scores.ts";
 import { replyPrivately, requirePermission, resolveBranch } from "./scope.ts";
-import { announceCardData, mineEntries, progressCardData, sheetCardData } from "./views.ts";
+import { announceCardData, mineEntries, progressCardData, scoreCardData, sheetCardData } from "./views.ts";
 
 export const EVALUATE_USAGE = "/评议 [开始|进度|延期|结束|填写|我的|评定|处置]";
 
@@ -195,13 +195,8 @@ export async function starCommand(ctx: CommandContext): Promise<void> {
   const { people } = splitMentions(ctx.args, ctx.mentions);
   const scope = await scoringScope(ctx.tx, org, ctx.now);
   if (people.length === 0) {
-    const members = await ctx.tx.member.findMany({ where: { orgId: org.id, active: true, memberClass: { in: ["full", "probationary"] }, NOT: { id: actor.memberId } }, orderBy: { id: "asc" } });
-    await replyPrivately(ctx, org, actor.openId, "evaluation-score", {
-      orgName: org.name, year: scope.year, orgId: org.id, catalogueName: scope.catalogue.name,
-      baseScore: scope.catalogue.baseScore, bonusCap: scope.catalogue.bonusCap,
-      members: members.map((m) => ({ value: String(m.id), label: `${m.name}（${m.memberClass === "probationary" ? "预备党员" : "正式党员"}）` })),
-      items: itemOptions(scope.catalogue), notice: "",
-    }, "评星记分卡片已私信发给您（记分只有本人和支委能看到）。");
+    const members = await scorableMembers(ctx.tx, org.id, actor.memberId);
+    await replyPrivately(ctx, org, actor.openId, "evaluation-score", scoreCardData(org, scope, members), "评星记分卡片已私信发给您（记分只有本人和支委能看到）。");
     return;
   }
   const person = people[0]!;

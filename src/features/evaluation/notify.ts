@@ -8,6 +8,20 @@ import { determinationPageData, determinationPages, determinationSummaryData, pe
 
 /** Sending and refreshing the evaluation cards (always private: open ids, never a group). */
 
+/** Lark refuses updates to cards sent more than 14 days ago (230031); older ones are left as they are. */
+const PATCH_WINDOW_MS = 13 * 24 * 3600_000;
+
+/**
+ * Updates a sent card if Lark still allows it. A stale card is not an error worth telling
+ * the secretary about: the person can ask for a fresh one (/评议 评定, /组织生活会 谈心).
+ */
+export async function patchIfFresh(tx: Tx, out: Outbox, cardRef: string, template: string, data: Record<string, unknown>): Promise<boolean> {
+  const sent = await tx.sentCard.findUnique({ where: { cardRef } });
+  // Lark's window runs on real time, like the sender's record of when the card went out.
+  if (sent && Date.now() - sent.sentAt.getTime() > PATCH_WINDOW_MS) return false;
+  return out.patchCard(cardRef, template, data);
+}
+
 export async function committeeOf(tx: Tx, orgId: number) {
   return tx.member.findMany({ where: { orgId, active: true, post: { not: null } }, orderBy: { id: "asc" } });
 }
@@ -70,17 +84,38 @@ export async function sendDeterminationCards(tx: Tx, out: Outbox, org: OrgInfo, 
 export async function refreshDeterminationCards(tx: Tx, out: Outbox, org: OrgInfo, round: Round, skip?: { memberId: number; card: "summary" | number }) {
   const data = await determinationData(tx, org, round);
   for (const m of await committeeOf(tx, org.id)) {
-    if (!(skip?.memberId === m.id && skip.card === "summary")) await out.patchCard(summaryRef(round, m.id), "evaluation-determine-summary", data.summary);
+    if (!(skip?.memberId === m.id && skip.card === "summary")) await patchIfFresh(tx, out, summaryRef(round, m.id), "evaluation-determine-summary", data.summary);
     for (let n = 1; n <= data.pages; n++) {
       if (skip?.memberId === m.id && skip.card === n) continue;
-      await out.patchCard(pageRef(round, m.id, n), "evaluation-determine", data.page(n));
+      await patchIfFresh(tx, out, pageRef(round, m.id, n), "evaluation-determine", data.page(n));
     }
   }
   return data;
 }
 
-/** All self-assessments and (at or above the threshold) anonymous comments, as one private text. */
-export async function materialsText(tx: Tx, round: Round): Promise<string> {
+/** Text messages stay far below Lark's 150 KB limit: material is split between blocks. */
+const TEXT_CHUNK_CHARS = 12_000;
+
+/** Packs blocks into as few messages as fit, never splitting a block. */
+export function packText(header: string, blocks: string[]): string[] {
+  const messages: string[] = [];
+  let current = header;
+  let inCurrent = 0;
+  for (const b of blocks) {
+    if (inCurrent > 0 && current.length + b.length + 2 > TEXT_CHUNK_CHARS) {
+      messages.push(current);
+      current = `${header}（续）`;
+      inCurrent = 0;
+    }
+    current += `\n\n${b}`;
+    inCurrent++;
+  }
+  messages.push(current);
+  return messages;
+}
+
+/** All self-assessments and (at or above the threshold) anonymous comments, as private text messages. */
+export async function materialsText(tx: Tx, round: Round): Promise<string[]> {
   const catalogue = catalogueOf(round);
   const participants = await participantsOf(tx, round.id);
   const selves = new Map((await tx.appraisalSelfAssessment.findMany({ where: { roundId: round.id } })).map((s) => [s.memberId, s]));
@@ -94,5 +129,5 @@ export async function materialsText(tx: Tx, round: Round): Promise<string> {
       comments.length ? `互评评语（匿名）：\n${comments.map((c) => `- ${c}`).join("\n")}` : `互评评语：无（或收到的评价不足 ${catalogue.minRaters} 份，不显示）`,
     ].join("\n");
   });
-  return `「${round.name}」自评材料和互评评语（仅支委可见，请勿转发）\n\n${blocks.join("\n\n")}`;
+  return packText(`「${round.name}」自评材料和互评评语（仅支委可见，请勿转发）`, blocks);
 }

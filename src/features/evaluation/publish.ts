@@ -6,11 +6,13 @@ import { createRectificationItem } from "../rectification/service.ts";
 import { receivedRatings } from "./ballots.ts";
 import { allDecided, excellentWarning, refreshProposals, resultsOf, type ResultView } from "./determination.ts";
 import { GRADE_LABEL, needsFollowUp } from "./grades.ts";
-import { committeeOf, memberNames } from "./notify.ts";
+import { committeeOf, memberNames, patchIfFresh } from "./notify.ts";
 import { catalogueOf, type Round } from "./rounds.ts";
 import { sheetOf } from "./scores.ts";
 import { addDays, dayOf, endOfDay } from "./time.ts";
 import { DISPOSITION_LABEL, dispositionCardData, publishedCountsText, resultCardData } from "./views.ts";
+
+const COMMENTS_ON_CARD_CHARS = 2000;
 
 /**
  * Publication: each member privately gets their own result; the branch chat gets only the
@@ -35,7 +37,11 @@ export async function publishResults(tx: Tx, out: Outbox, org: OrgInfo, round: R
     const rect = needsFollowUp(r.finalGrade!) ? await openRectification(tx, org, round, r, by, now, today) : undefined;
     if (!r.active) continue;
     const { sheet } = await sheetOf(tx, org.id, round.year, r.memberId, catalogue);
-    await out.card({ openId: r.openId }, "evaluation-result", resultCardData(org, round, r, sheet, received.get(r.memberId)?.comments ?? [], catalogue, rect));
+    const comments = received.get(r.memberId)?.comments ?? [];
+    // Many long comments would not fit on a card: they then follow as a message of their own.
+    const separate = comments.join("").length > COMMENTS_ON_CARD_CHARS;
+    await out.card({ openId: r.openId }, "evaluation-result", resultCardData(org, round, r, sheet, separate ? [] : comments, catalogue, rect, separate));
+    if (separate) await out.text({ openId: r.openId }, `「${round.name}」您收到的互评评语（匿名，${comments.length} 条）：\n${comments.map((c) => `- ${c}`).join("\n")}`);
   }
   await out.text({ chatId: org.chatId }, publishedCountsText(round, results));
   const published = await tx.appraisalRound.findUniqueOrThrow({ where: { id: round.id } });
@@ -64,26 +70,34 @@ async function openRectification(tx: Tx, org: OrgInfo, round: Round, r: ResultVi
   return { seqNo: item.seqNo, due };
 }
 
-function dispositionRef(round: Round, memberId: number): string {
-  return `eval:${round.id}:dispose:${memberId}`;
+/** Each member on the card has a form; a few per card keeps every card well under 30 KB. */
+const DISPOSE_PER_CARD = 6;
+
+function dispositionRef(round: Round, memberId: number, card: number): string {
+  return `eval:${round.id}:dispose:${memberId}:${card}`;
 }
 
-async function dispositionData(tx: Tx, org: OrgInfo, round: Round) {
+/** The 组织处置 cards' data, one per group of members. */
+async function dispositionCards(tx: Tx, org: OrgInfo, round: Round) {
   const results = (await resultsOf(tx, round)).filter((r) => r.finalGrade && needsFollowUp(r.finalGrade));
   const names = await memberNames(tx, org.id);
   const history = await tx.appraisalDisposition.findMany({ where: { roundId: round.id }, orderBy: { id: "asc" } });
   const items = await tx.rectificationItem.findMany({ where: { id: { in: results.map((r) => r.rectificationItemId ?? 0) } }, select: { id: true, seqNo: true } });
   const seq = new Map(items.map((i) => [i.id, i.seqNo]));
-  return dispositionCardData(org, round, results, history, names, seq);
+  const cards = [];
+  for (let i = 0; i < results.length; i += DISPOSE_PER_CARD) {
+    cards.push(dispositionCardData(org, round, results.slice(i, i + DISPOSE_PER_CARD), history, names, seq));
+  }
+  return cards;
 }
 
-/** The 组织处置 card, privately to each committee member; nothing is sent when nobody needs one. */
+/** The 组织处置 cards, privately to each committee member; nothing is sent when nobody needs one. */
 export async function sendDispositionCards(tx: Tx, out: Outbox, org: OrgInfo, round: Round, onlyMemberId?: number): Promise<boolean> {
-  const data = await dispositionData(tx, org, round);
-  if (!data.members.length) return false;
+  const cards = await dispositionCards(tx, org, round);
+  if (!cards.length) return false;
   for (const m of await committeeOf(tx, org.id)) {
     if (onlyMemberId !== undefined && m.id !== onlyMemberId) continue;
-    await out.card({ openId: m.openId }, "evaluation-disposition", data, { cardRef: dispositionRef(round, m.id) });
+    for (const [i, data] of cards.entries()) await out.card({ openId: m.openId }, "evaluation-disposition", data, { cardRef: dispositionRef(round, m.id, i) });
   }
   return true;
 }
@@ -105,9 +119,11 @@ export async function recordDisposition(
   await tx.appraisalDisposition.create({
     data: { roundId: round.id, memberId: input.memberId, outcome: input.outcome, note: input.note || null, recordedBy: input.by.memberId, recordedAt: input.now },
   });
-  const data = await dispositionData(tx, org, round);
+  const cards = await dispositionCards(tx, org, round);
+  const index = cards.findIndex((c) => c.members.some((m) => m.memberId === input.memberId));
+  const data = cards[index]!;
   for (const m of await committeeOf(tx, org.id)) {
-    if (m.id !== input.by.memberId) await out.patchCard(dispositionRef(round, m.id), "evaluation-disposition", data);
+    if (m.id !== input.by.memberId) await patchIfFresh(tx, out, dispositionRef(round, m.id, index), "evaluation-disposition", data);
   }
   return { data, label: `${result.name}：${DISPOSITION_LABEL[input.outcome]}`, grade: GRADE_LABEL[result.finalGrade] };
 }

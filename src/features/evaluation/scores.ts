@@ -106,6 +106,11 @@ export async function sheetOf(tx: Tx, orgId: number, year: number, memberId: num
   return { sheet: computeSheet(catalogue, entries), entries };
 }
 
+/** Who can be scored by a committee member: the branch's party members, never oneself. */
+export async function scorableMembers(tx: Tx, orgId: number, recorderId: number) {
+  return tx.member.findMany({ where: { orgId, active: true, memberClass: { in: ["full", "probationary"] }, NOT: { id: recorderId } }, orderBy: { id: "asc" } });
+}
+
 export function itemOptions(catalogue: Catalogue): Array<{ value: string; label: string }> {
   const order = { bonus: 0, deduction: 1, veto: 2 } as const;
   return [...catalogue.items]

@@ -1,10 +1,6 @@
-import dayjs from "dayjs";
-import utc from "dayjs/plugin/utc.js";
-import timezone from "dayjs/plugin/timezone.js";
+import { dayjs } from "../../core/time.ts";
 import { addDays, dayOf, localTime, parseDay } from "../rectification/dates.ts";
 
-dayjs.extend(utc);
-dayjs.extend(timezone);
 
 export { addDays, dayOf, localTime, parseDay };
 

@@ -2,7 +2,7 @@ import type { OrgInfo } from "../../app/context.ts";
 import type { Catalogue } from "./catalogue.ts";
 import { countsLine, GRADE_LABEL, needsFollowUp, starsText, type Grade } from "./grades.ts";
 import { peerLine, rulesInWords, sheetSummary, type ScoreSheet } from "./scoring.ts";
-import type { SheetEntry } from "./scores.ts";
+import { itemOptions, type SheetEntry } from "./scores.ts";
 import { excellentWarning, gradeCounts, type ResultView } from "./determination.ts";
 import { finished, pageCount, pageOf, PEER_PAGE_SIZE, peerTargets, roleTag, roundDeadlineLabel, type Participant, type Round } from "./rounds.ts";
 import { shortTime } from "./time.ts";
@@ -141,7 +141,10 @@ export function determinationPageData(
   };
 }
 
-export function resultCardData(org: OrgInfo, round: Round, r: ResultView, sheet: ScoreSheet, comments: string[], catalogue: Catalogue, rectification?: { seqNo: number; due: string }) {
+export function resultCardData(
+  org: OrgInfo, round: Round, r: ResultView, sheet: ScoreSheet, comments: string[], catalogue: Catalogue,
+  rectification?: { seqNo: number; due: string }, commentsSeparately = false,
+) {
   const grade = r.finalGrade!;
   const followUp = needsFollowUp(grade)
     ? `支部会安排同志与您谈心，帮助查找不足。${rectification ? `已为您建立整改事项 #${rectification.seqNo}（期限 ${rectification.due}），请按期整改并提交佐证材料。` : ""}`
@@ -151,6 +154,7 @@ export function resultCardData(org: OrgInfo, round: Round, r: ResultView, sheet:
     template: grade === "EXCELLENT" ? "red" : grade === "QUALIFIED" ? "green" : "orange",
     reason: r.decisionReason ?? "", score: sheetSummary(sheet), scoreLines: sheetLines(sheet),
     peer: peerLine({ raterCount: r.raterCount, counts: r.peerCounts }, catalogue.minRaters), comments, followUp,
+    commentsNote: commentsSeparately ? "互评评语较多，已在下一条消息里发给您。" : "",
   };
 }
 
@@ -193,5 +197,15 @@ export function dispositionCardData(
         options: dispositionOptions(r.memberClass),
       };
     }),
+  };
+}
+
+/** The 评星记分 form: members other than the recorder, and the catalogue's items. */
+export function scoreCardData(org: OrgInfo, scope: { year: number; catalogue: Catalogue }, members: Array<{ id: number; name: string; memberClass: string }>, notice = "") {
+  return {
+    orgName: org.name, year: scope.year, orgId: org.id, catalogueName: scope.catalogue.name,
+    baseScore: scope.catalogue.baseScore, bonusCap: scope.catalogue.bonusCap,
+    members: members.map((m) => ({ value: String(m.id), label: `${m.name}（${m.memberClass === "probationary" ? "预备党员" : "正式党员"}）` })),
+    items: itemOptions(scope.catalogue), notice,
   };
 }

@@ -310,9 +310,10 @@ async function defaultChair(tx: Tx, orgId: number, draft: MeetingDraft): Promise
   return secretary?.id ?? null;
 }
 
+/** The recorder keeps the minutes; unless one is named, the secretary (issue 5). */
 async function defaultRecorder(tx: Tx, orgId: number): Promise<number | null> {
-  const officer = await tx.member.findFirst({ where: { orgId, active: true, committeeDuty: "organization" } });
-  return officer?.id ?? null;
+  const secretary = await tx.member.findFirst({ where: { orgId, active: true, post: "secretary" } });
+  return secretary?.id ?? null;
 }
 
 export async function loadRules(tx: Tx, orgId: number): Promise<BranchRules> {

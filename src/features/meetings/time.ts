@@ -1,14 +1,7 @@
-import dayjs, { type Dayjs } from "dayjs";
-import utc from "dayjs/plugin/utc.js";
-import timezone from "dayjs/plugin/timezone.js";
+import { dayjs, zoned } from "../../core/time.ts";
 
-dayjs.extend(utc);
-dayjs.extend(timezone);
 
-/** Domain time: always the bot clock's instant seen in the organisation's zone. */
-export function zoned(at: Date, tz: string): Dayjs {
-  return dayjs(at).tz(tz);
-}
+export { zoned };
 
 const WEEKDAY = ["日", "一", "二", "三", "四", "五", "六"];
 const pad = (n: number) => String(n).padStart(2, "0");

@@ -55,32 +55,34 @@ async function minutesCommand(ctx: CommandContext): Promise<void> {
   const recorder = await recorderOf(ctx.tx, m);
   const writer = mayWrite(actor, recorder);
   const to = { openId: actor.openId };
+  // In a private chat the command's outbox has no organisation yet; these messages belong to this one.
+  const out = ctx.out.forOrg(org.id);
 
   if (sub === "版本") return versionsCommand(ctx, org, facts, minutes, ctx.args[2]);
   if (sub === "确认") {
     if (!isSecretary(actor)) throw new PermissionError("只有书记、副书记可以确认会议记录。");
-    const result = await confirmRecord(ctx.tx, ctx.out, facts, actor, undefined, ctx.now);
+    const result = await confirmRecord(ctx.tx, out, facts, actor, undefined, ctx.now);
     await ctx.reply(result.message);
     return;
   }
   if (sub === "更正") {
     if (!isSecretary(actor)) throw new PermissionError("会议记录确认后由书记、副书记更正。如发现记录有误，请告诉书记。");
     if (minutes.status !== "confirmed") throw new UsageError(`${meetingTitle(m)} 的记录还没有确认，可以直接修改：/纪要 #${m.seqNo}`);
-    await sendForm(ctx.tx, ctx.out, facts, actor, ctx.now, true);
+    await sendForm(ctx.tx, out, facts, actor, ctx.now, true);
     return notePrivately(ctx, "已把更正表单私信发给您。");
   }
   if (sub !== undefined) throw new UsageError(`看不懂「${sub}」。可以写：/纪要 #${m.seqNo}、/纪要 #${m.seqNo} 版本、/纪要 #${m.seqNo} 确认（书记）、/纪要 #${m.seqNo} 更正（书记）。`, MINUTES_EXAMPLE);
 
   if (writer && minutes.status !== "confirmed") {
-    await sendForm(ctx.tx, ctx.out, facts, actor, ctx.now);
+    await sendForm(ctx.tx, out, facts, actor, ctx.now);
     return notePrivately(ctx, `已把 ${meetingTitle(m)} 的记录表单私信发给您。`);
   }
   if (minutes.version === 0) {
     await ctx.reply(`${meetingTitle(m)} 的会议记录还没有提交${recorder ? `（记录人：${recorder.name}）` : ""}。`);
     return;
   }
-  await sendRecord(ctx.tx, ctx.out, to, org, minutes, minutes.version, m.seqNo);
-  if (writer) await ctx.out.text(to, `记录已确认锁定。如需更正，请书记发送 /纪要 #${m.seqNo} 更正。`);
+  await sendRecord(ctx.tx, out, to, org, minutes, minutes.version, m.seqNo);
+  if (writer) await out.text(to, `记录已确认锁定。如需更正，${isSecretary(actor) ? "请" : "请书记"}发送 /纪要 #${m.seqNo} 更正。`);
   await notePrivately(ctx);
 }
 
@@ -95,7 +97,7 @@ async function versionsCommand(ctx: CommandContext, org: OrgInfo, f: MeetingFact
     if (!Number.isInteger(n) || n < 1 || n > minutes.version) {
       throw new UsageError(`${meetingTitle(m)} 的记录共 ${minutes.version} 版，请写 1 到 ${minutes.version} 之间的版本号。`, `/纪要 #${m.seqNo} 版本 1`);
     }
-    await sendRecord(ctx.tx, ctx.out, { openId: ctx.actor!.openId }, org, minutes, n, m.seqNo);
+    await sendRecord(ctx.tx, ctx.out.forOrg(org.id), { openId: ctx.actor!.openId }, org, minutes, n, m.seqNo);
     return notePrivately(ctx);
   }
   const versions = await listVersions(ctx.tx, minutes.id);
@@ -112,7 +114,7 @@ async function versionsCommand(ctx: CommandContext, org: OrgInfo, f: MeetingFact
 async function listRecords(ctx: CommandContext, org: OrgInfo): Promise<void> {
   const rows = await ctx.tx.meeting.findMany({
     where: { orgId: org.id, status: "held" },
-    include: { minutes: true },
+    include: { minutes: true, partyGroup: true },
     orderBy: { startAt: "desc" },
     take: 15,
   });
@@ -121,7 +123,7 @@ async function listRecords(ctx: CommandContext, org: OrgInfo): Promise<void> {
     return;
   }
   const line = (r: (typeof rows)[number]) => {
-    const title = meetingTitle({ seqNo: r.seqNo, type: r.type as MeetingView["type"], group: null });
+    const title = meetingTitle({ seqNo: r.seqNo, type: r.type as MeetingView["type"], group: r.partyGroup });
     const status = (r.minutes?.status ?? "draft") as MinutesView["status"];
     const overdue = status === "draft" && ctx.now.getTime() - r.endAt.getTime() > 72 * HOUR ? "，已超过 72 小时" : "";
     const version = r.minutes && r.minutes.version > 0 ? `（第 ${r.minutes.version} 版）` : "";

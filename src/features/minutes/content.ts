@@ -15,7 +15,7 @@ export interface MeetingFacts {
   attendance: AttendanceView[];
   quorum: QuorumView;
   /** Active members of the branch, for the person pickers. */
-  roster: NamedPerson[];
+  roster: Array<NamedPerson & { committee: boolean }>;
 }
 
 export async function loadFacts(tx: Tx, meetingId: number): Promise<MeetingFacts | undefined> {
@@ -25,14 +25,26 @@ export async function loadFacts(tx: Tx, meetingId: number): Promise<MeetingFacts
   const [attendance, quorum, members] = await Promise.all([
     attendanceOf(tx, meeting.id),
     meetingQuorum(tx, meeting),
-    tx.member.findMany({ where: { orgId: org.id, active: true }, orderBy: { id: "asc" }, select: { id: true, openId: true, name: true } }),
+    tx.member.findMany({ where: { orgId: org.id, active: true }, orderBy: { id: "asc" }, select: { id: true, openId: true, name: true, post: true } }),
   ]);
-  return { org, meeting, attendance, quorum, roster: members.map((m) => ({ memberId: m.id, openId: m.openId, name: m.name })) };
+  return { org, meeting, attendance, quorum, roster: members.map((m) => ({ memberId: m.id, openId: m.openId, name: m.name, committee: !!m.post })) };
 }
 
 export const isLesson = (f: Pick<MeetingFacts, "meeting">) => f.meeting.type === "party_lesson";
 /** Votes are recorded where the rules count them: 党员大会 and 支委会. */
 export const takesVotes = (f: Pick<MeetingFacts, "quorum">) => f.quorum.applies;
+
+/** Pickers list the whole branch up to this size; beyond it (a card has 30 KB) those present and the committee. */
+export const PICKER_ROSTER_MAX = 60;
+
+/** The people the form's pickers offer (each option costs card bytes in every picker). */
+export function pickerPeople(f: MeetingFacts, s: FormState): { openIds: string[]; narrowed: boolean } {
+  if (f.roster.length <= PICKER_ROSTER_MAX) return { openIds: f.roster.map((p) => p.openId), narrowed: false };
+  const present = new Set(f.attendance.filter((r) => r.final === "present").map((r) => r.openId));
+  const chosen = new Set([s.chairOpenId, s.lecturerOpenId, ...s.actions.map((a) => a.ownerOpenId)]);
+  const openIds = f.roster.filter((p) => p.committee || present.has(p.openId) || chosen.has(p.openId)).map((p) => p.openId);
+  return { openIds, narrowed: true };
+}
 
 /** The form as the meeting pre-fills it: place, chair, lecturer, and the topic as agenda or lesson title. */
 export function prefill(f: MeetingFacts): FormState {
@@ -102,7 +114,10 @@ export interface BuildOptions {
  */
 export function buildContent(f: MeetingFacts, s: FormState, opts: BuildOptions): BuildResult {
   const problems: string[] = [];
-  const member = (openId: string) => f.roster.find((p) => p.openId === openId);
+  const member = (openId: string): NamedPerson | undefined => {
+    const p = f.roster.find((r) => r.openId === openId);
+    return p && { memberId: p.memberId, openId: p.openId, name: p.name };
+  };
   const pick = (openId: string, what: string): NamedPerson | null => {
     if (!openId) return (problems.push(what), null);
     const p = member(openId);
@@ -216,7 +231,8 @@ function checkAction(f: MeetingFacts, a: FormState["actions"][number], n: number
     problems.push(`${label}缺少${missing.join("、")}`);
     return null;
   }
-  const owner = f.roster.find((p) => p.openId === a.ownerOpenId);
+  const found = f.roster.find((p) => p.openId === a.ownerOpenId);
+  const owner = found && { memberId: found.memberId, openId: found.openId, name: found.name };
   if (!owner) {
     problems.push(`${label}的责任人不在本支部成员名单中，请重新选择`);
     return null;

@@ -37,9 +37,13 @@ export async function minutesOutstanding(tx: Tx, orgIds: number[], now: Date): P
       endAt: { lte: new Date(now.getTime() - REMIND_AFTER_H * HOUR) },
       OR: [{ minutes: { is: null } }, { minutes: { status: { in: ["draft", "submitted"] } } }],
     },
-    include: { minutes: { select: { status: true } }, recorder: { select: { name: true } }, partyGroup: { select: { id: true, name: true, leaderId: true } } },
+    include: { minutes: { select: { status: true } }, recorder: { select: { name: true, active: true } }, partyGroup: { select: { id: true, name: true, leaderId: true } } },
     orderBy: [{ orgId: "asc" }, { endAt: "asc" }],
   });
+  // Without a recorder named at scheduling the secretary keeps the record (recorderOf).
+  const secretaries = await tx.member.findMany({ where: { orgId: { in: [...new Set(rows.map((r) => r.orgId))] }, active: true, post: "secretary" }, orderBy: { id: "asc" }, select: { orgId: true, name: true } });
+  const secretaryName = new Map<number, string>();
+  for (const s of secretaries) if (!secretaryName.has(s.orgId)) secretaryName.set(s.orgId, s.name);
   const result = new Map<number, OutstandingMinutes[]>(orgIds.map((id) => [id, []]));
   for (const m of rows) {
     const missing = !m.minutes || m.minutes.status === "draft";
@@ -51,7 +55,7 @@ export async function minutesOutstanding(tx: Tx, orgIds: number[], now: Date): P
       endAt: m.endAt,
       state: missing ? "missing" : "unconfirmed",
       overdue: missing && now.getTime() - m.endAt.getTime() >= ESCALATE_AFTER_H * HOUR,
-      recorderName: m.recorder?.name ?? null,
+      recorderName: (m.recorder?.active ? m.recorder.name : undefined) ?? secretaryName.get(m.orgId) ?? null,
     });
   }
   return result;

@@ -9,13 +9,13 @@ import { createRectificationItem } from "../rectification/service.ts";
 import { buildContent, isLesson, prefill, takesVotes, type MeetingFacts } from "./content.ts";
 import { CAPS, GROW, layoutFor, parseForm, shrinkLayout, stateFromContent, unpackLayout, type FormState, type Layout } from "./form.ts";
 import {
-  confirmVersion, draftFor, dropDraft, ensureMinutes, linkAction, loadVersion, recordVersion, recorderOf, saveDraft, secretaryOf, unlinkedActions,
+  confirmVersion, draftFor, dropDraft, ensureMinutes, linkAction, loadVersion, ownDraft, recordVersion, recorderOf, saveDraft, secretaryOf, unlinkedActions,
   type MinutesView,
 } from "./service.ts";
 import type { MinutesContent } from "./types.ts";
 import { formCardData, formDoneData, recapCardData, recapRef, stamp } from "./view.ts";
 import { CARD_SIZE_LIMIT, CardTooLargeError, renderCard, type Card } from "../../lark/cards.ts";
-import { meetingTitle } from "../meetings/view.ts";
+import { announceRef, meetingTitle, toGroup } from "../meetings/view.ts";
 
 /** The minutes workflow: open the form, save, grow, submit, confirm, amend. */
 
@@ -44,7 +44,7 @@ async function openingState(tx: Tx, f: MeetingFacts, minutes: MinutesView, membe
 const layoutOpts = (f: MeetingFacts) => ({ votes: takesVotes(f), lesson: isLesson(f) });
 
 /** Room left for what a person may still add (error lines, a reason) before the card is redrawn. */
-const GROWTH_MARGIN = 4 * 1024;
+const GROWTH_MARGIN = 6 * 1024;
 
 function tryRender(data: Record<string, unknown>): Card | undefined {
   try {
@@ -122,7 +122,7 @@ export interface FormClick {
  */
 export async function handleFormClick(tx: Tx, out: Outbox, f: MeetingFacts, actor: Actor, click: FormClick, now: Date): Promise<FormAnswer> {
   const minutes = await ensureMinutes(tx, f.meeting, now);
-  const previous = (await draftFor(tx, f.meeting.id, actor.memberId))?.state;
+  const previous = await ownDraft(tx, f.meeting.id, actor.memberId);
   const state = parseForm(click.form, unpackLayout(click.layout), previous, click.compact);
   await saveDraft(tx, f.meeting.id, actor.memberId, state, minutes.version, now);
   const amendment = minutes.status === "confirmed";
@@ -155,7 +155,8 @@ export async function handleFormClick(tx: Tx, out: Outbox, f: MeetingFacts, acto
   await dropDraft(tx, f.meeting.id, actor.memberId);
   const done = (lines: string[]) => renderCard("minutes-form", formDoneData(f.org, built.content, lines));
   if (outcome.kind === "unchanged") {
-    return { card: done([`记录与第 ${outcome.version} 版相同，无需重复提交。`]), toast: "已提交过，无需重复", toastType: "info" };
+    const line = amendment ? `内容与第 ${outcome.version} 版相同，没有生成新版本。` : `记录与第 ${outcome.version} 版相同，无需重复提交。`;
+    return { card: done([line]), toast: line, toastType: "info" };
   }
   const after = await ensureMinutes(tx, f.meeting, now);
   const lines = await afterSubmission(tx, out, f, after, built.content, actor, { amendment, reason: state.reason.trim(), first: outcome.first }, now);
@@ -178,7 +179,7 @@ async function afterSubmission(
   await showRecap(tx, out, org, minutes, content, opts.amendment ? { version: minutes.version, reason: opts.reason } : undefined);
   const lines = [`已提交 #${m.seqNo} 的会议记录（第 ${minutes.version} 版），记录卡片已发到支部群。`];
   if (opts.amendment) {
-    await out.text({ chatId: org.chatId }, `【记录更正】${content.meeting.title} 的会议记录已更正为第 ${minutes.version} 版（${actor.name}）。原因：${opts.reason}\n各版本均可查阅：/纪要 #${m.seqNo} 版本`);
+    await toGroup(tx, out, org, m, `【记录更正】${content.meeting.title} 的会议记录已更正为第 ${minutes.version} 版（${actor.name}）。原因：${opts.reason}\n各版本均可查阅：/纪要 #${m.seqNo} 版本`);
     const created = await createActionItems(tx, org, minutes, content, actor.openId, now);
     lines.splice(0, 1, `已更正为第 ${minutes.version} 版，原版本保留可查。`, ...created);
     return lines;
@@ -198,8 +199,12 @@ async function afterSubmission(
 export async function showRecap(tx: Tx, out: Outbox, org: OrgInfo, minutes: MinutesView, content: MinutesContent, amendment?: { version: number; reason: string | null }): Promise<void> {
   const confirmedByName = minutes.confirmedBy ? (await tx.member.findFirst({ where: { orgId: org.id, openId: minutes.confirmedBy } }))?.name : undefined;
   const data = recapCardData(org, content, minutes, { confirmedByName, amendment });
-  const patched = await out.patchCard(recapRef(minutes.meetingId), "minutes-recap", data);
-  if (!patched) await out.card({ chatId: org.chatId }, "minutes-recap", data, { cardRef: recapRef(minutes.meetingId) });
+  const cardRef = recapRef(minutes.meetingId);
+  if (await out.patchCard(cardRef, "minutes-recap", data)) return;
+  // The first recap goes under the meeting's announcement, where the group discussed it.
+  const announcement = await tx.sentCard.findUnique({ where: { cardRef: announceRef(minutes.meetingId) } });
+  if (announcement) await out.replyCard(org.chatId, announcement.messageId, "minutes-recap", data, { cardRef });
+  else await out.card({ chatId: org.chatId }, "minutes-recap", data, { cardRef });
 }
 
 // ───────────────────────────── confirmation ─────────────────────────────

@@ -2,6 +2,7 @@ import type { Tx } from "../../db/client.ts";
 import type { Actor } from "../../app/roles.ts";
 import { isSecretary } from "../../app/roles.ts";
 import type { MeetingView } from "../meetings/service.ts";
+import { secretaryOf as secretaryRow } from "../rectification/model.ts";
 import { readState, type FormState } from "./form.ts";
 import type { MinutesContent, MinutesStatus, NamedPerson, VersionKind } from "./types.ts";
 
@@ -85,7 +86,7 @@ export async function recorderOf(tx: Tx, meeting: MeetingView): Promise<NamedPer
 }
 
 export async function secretaryOf(tx: Tx, orgId: number): Promise<NamedPerson | undefined> {
-  const s = await tx.member.findFirst({ where: { orgId, active: true, post: "secretary" }, orderBy: { id: "asc" } });
+  const s = await secretaryRow(tx, orgId);
   return s ? { memberId: s.id, openId: s.openId, name: s.name } : undefined;
 }
 
@@ -115,6 +116,12 @@ export async function draftFor(tx: Tx, meetingId: number, memberId: number): Pro
   return row ? { memberId: row.memberId, state: readState(row.state), baseVersion: row.baseVersion, updatedAt: row.updatedAt, own: !!own, authorName: row.member.name } : undefined;
 }
 
+/** Only the person's own draft: what their open cards were drawn from. */
+export async function ownDraft(tx: Tx, meetingId: number, memberId: number): Promise<FormState | undefined> {
+  const row = await tx.minutesDraft.findUnique({ where: { meetingId_memberId: { meetingId, memberId } } });
+  return row ? readState(row.state) : undefined;
+}
+
 export async function dropDraft(tx: Tx, meetingId: number, memberId: number): Promise<void> {
   await tx.minutesDraft.deleteMany({ where: { meetingId, memberId } });
 }
@@ -135,7 +142,7 @@ export async function recordVersion(
   minutes: MinutesView,
   input: { content: MinutesContent; author: { openId: string; name: string }; kind: VersionKind; reason?: string; now: Date },
 ): Promise<RecordOutcome> {
-  if (minutes.version > 0 && input.kind === "submission") {
+  if (minutes.version > 0) {
     const current = await loadVersion(tx, minutes.id, minutes.version);
     if (current && sameContent(current.content, input.content)) return { kind: "unchanged", version: minutes.version };
   }

@@ -4,7 +4,7 @@ import { dayLabel, dayOf } from "../rectification/dates.ts";
 import { finalLine, meetingTitle } from "../meetings/view.ts";
 import { formatWhen, formatDay, zoned } from "../meetings/time.ts";
 import { TYPE_LABEL } from "../meetings/types.ts";
-import { isLesson, presentVotersLabel, takesVotes, type MeetingFacts } from "./content.ts";
+import { isLesson, pickerPeople, presentVotersLabel, takesVotes, type MeetingFacts } from "./content.ts";
 import { CAPS, CLEAR_WORD, packLayout, savedPreview, type FormState, type Layout } from "./form.ts";
 import type { MinutesView, VersionView } from "./service.ts";
 import { STATUS_LABEL, VERSION_KIND_LABEL, type MinutesContent, type ResolutionRecord } from "./types.ts";
@@ -68,6 +68,7 @@ export function formCardData(f: MeetingFacts, s: FormState, layout: Layout, opts
   const votes = takesVotes(f);
   const slot = (i: number) => i + 1;
   const agenda = text(s.agenda, HINTS.agenda);
+  const pickers = pickerPeople(f, s);
   return {
     title: `会议记录${opts.amendment ? "更正" : ""} · ${meetingTitle(m)}`,
     orgName: org.name,
@@ -78,12 +79,12 @@ export function formCardData(f: MeetingFacts, s: FormState, layout: Layout, opts
       ? `本记录已由书记确认。更正会生成新版本，原版本保留可查；请写明更正原因。`
       : `会议已结束，请整理会议记录。表单已按会议信息和签到情况预填；没填完可以先「保存草稿」，之后发送 /纪要 #${m.seqNo} 接着填。`,
     errors: opts.errors ?? [],
-    note: [opts.note, compact ? `内容较多，已保存的长段文字只显示开头（在输入框的提示里）：不改就留空，要改就整段重写，填「${CLEAR_WORD}」清空。完整内容提交后可用 /纪要 #${m.seqNo} 查看。` : ""].filter(Boolean).join("\n"),
+    note: [opts.note, pickers.narrowed ? "本支部人数较多，人员选择框只列出到会人员和支委。" : "", compact ? `内容较多，已保存的长段文字只显示开头（在输入框的提示里）：不改就留空，要改就整段重写，填「${CLEAR_WORD}」清空。完整内容提交后可用 /纪要 #${m.seqNo} 查看。` : ""].filter(Boolean).join("\n"),
     facts,
     quorumLine: q.applies && q.kind ? `${presentVotersLabel(q)}，应到 ${q.entitled} 人，${q.met ? `达到半数以上，可以表决（通过须至少 ${q.needed} 票赞成）。` : `未超过半数（需至少 ${q.needed} 人），不能表决，决议只能记为未通过。`}` : "",
     place: orUndefined(s.place),
     chair: orUndefined(s.chairOpenId),
-    people: f.roster.map((p) => ({ value: p.openId })),
+    people: pickers.openIds.map((value) => ({ value })),
     lesson: isLesson(f),
     lecturer: orUndefined(s.lecturerOpenId),
     lessonTitle: orUndefined(s.lessonTitle),
@@ -103,7 +104,9 @@ export function formCardData(f: MeetingFacts, s: FormState, layout: Layout, opts
     votesOn: votes,
     resolutionHint: !votes
       ? `${TYPE_LABEL[m.type]}不进行表决，只记录决定事项。`
-      : m.type === "branch_general_meeting"
+      : !q.met
+        ? `本次${presentVotersLabel(q)}，未超过应到 ${q.entitled} 人的半数，不能表决：决议只能记为未通过，票数可不填。`
+        : m.type === "branch_general_meeting"
         ? `每项决议填写赞成、反对、弃权票数，三项合计应等于${presentVotersLabel(q)}（预备党员不参加表决）；赞成票须超过应到 ${q.entitled} 人的半数（至少 ${q.needed} 票）才算通过。`
         : `票数可不填；填写时三项合计应等于${presentVotersLabel(q)}，赞成票须至少 ${q.needed} 票才算通过。`,
     resolutions: Array.from({ length: layout.resolutions }, (_, i) => {

@@ -3,9 +3,9 @@ import { UsageError, type ActionContext } from "../../app/context.ts";
 import type { CardResponse } from "../../app/inbound.ts";
 import { renderCard } from "../../lark/cards.ts";
 import { roleOf, type ItemRole } from "./access.ts";
-import { parsePickedDay } from "./dates.ts";
+import { localTime, parsePickedDay } from "./dates.ts";
 import { SCOPE_LABEL, SOURCE_LABEL, type RectificationScope, type RectificationSource } from "./labels.ts";
-import { loadItem, visibleInGroup, type ItemFull } from "./model.ts";
+import { loadItem, memberName, visibleInGroup, type ItemFull } from "./model.ts";
 import { ITEM_CARD } from "./notify.ts";
 import { createRectificationItem } from "./service.ts";
 import { itemCardData } from "./views.ts";
@@ -24,9 +24,8 @@ async function itemOfCard(ctx: ActionContext): Promise<{ item: ItemFull; role: I
   return { item, role: await roleOf(ctx.tx, item, ctx.action.operatorOpenId) };
 }
 
-async function operatorName(ctx: ActionContext, orgId: number): Promise<string> {
-  const m = (await ctx.tx.member.findFirst({ where: { orgId, openId: ctx.action.operatorOpenId } })) ?? (await ctx.tx.member.findFirst({ where: { openId: ctx.action.operatorOpenId } }));
-  return m?.name ?? "（未知成员）";
+function operatorName(ctx: ActionContext, orgId: number): Promise<string> {
+  return memberName(ctx.tx, ctx.action.operatorOpenId, orgId);
 }
 
 /** Runs a step on the item and answers with a toast and the card as this person now sees it. */
@@ -56,25 +55,33 @@ async function createAction(ctx: ActionContext): Promise<CardResponse> {
   const longTerm = f.long_term === true || f.long_term === "true";
   const dueOn = parsePickedDay(f.due);
   if (f.due && !dueOn && !longTerm) throw new UsageError("整改期限不是有效的日期，请重新选择。");
-  const { id, seqNo } = await createRectificationItem(ctx.tx, {
-    orgId: org.id,
-    source,
-    scope,
-    problem,
-    measures: text(f.measures) || undefined,
-    ownerMemberId: await memberId(text(f.owner), "责任人"),
-    verifierMemberId: await memberId(text(f.verifier), "验收人"),
-    dueDate: dueOn && !longTerm ? new Date(`${dueOn}T12:00:00Z`) : null,
-    longTerm,
-    createdBy: ctx.action.operatorOpenId,
-    now: ctx.now,
-  });
-  const item = await loadItem(ctx.tx, id);
-  const lines = visibleInGroup(item)
-    ? [`**问题**：${item.problem}`, `责任人：${item.owner?.name ?? "未指定"}　验收人：${item.verifier?.name ?? "书记"}`, `发送 /整改 #${seqNo} 查看详情。`]
-    : ["个人整改事项已私信告知责任人和验收人，不在群里显示。", `支委可私信我发送 /整改 #${seqNo} 查看。`];
-  const card = renderCard("notice", { title: `已登记整改事项 #${seqNo}`, template: "green", lines, footer: `登记人：${await operatorName(ctx, org.id)}` });
-  return { toast: { type: "success", content: `已登记整改事项 #${seqNo}` }, card };
+  const ownerIds = (Array.isArray(f.owners) ? f.owners : typeof f.owners === "string" ? [f.owners] : []).map(text).filter(Boolean);
+  const verifierMemberId = await memberId(text(f.verifier), "验收人");
+  const made = [];
+  // Several people with the same problem each get their own item: each is reminded and closed on its own.
+  for (const ownerOpenId of ownerIds.length ? [...new Set(ownerIds)] : [""]) {
+    const { id } = await createRectificationItem(ctx.tx, {
+      orgId: org.id,
+      source,
+      scope,
+      problem,
+      measures: text(f.measures) || undefined,
+      ownerMemberId: await memberId(ownerOpenId, "责任人"),
+      verifierMemberId,
+      dueDate: dueOn && !longTerm ? localTime(dueOn, "12:00", org.timezone) : null,
+      longTerm,
+      createdBy: ctx.action.operatorOpenId,
+      now: ctx.now,
+    });
+    made.push(await loadItem(ctx.tx, id));
+  }
+  const numbers = made.map((i) => `#${i.seqNo}`).join("、");
+  const first = made[0]!;
+  const lines = made.every(visibleInGroup)
+    ? [`**问题**：${first.problem}`, `责任人：${made.map((i) => i.owner?.name ?? "未指定").join("、")}　验收人：${first.verifier?.name ?? "书记"}`, `发送 /整改 ${made.length === 1 ? numbers : "列表"} 查看详情。`]
+    : [`${made.length > 1 ? "每位责任人各登记一项，" : ""}个人整改事项已私信告知责任人和验收人，不在群里显示。`, `支委可私信我发送 /整改 ${numbers.split("、")[0]} 查看。`];
+  const card = renderCard("notice", { title: `已登记整改事项 ${numbers}`, template: "green", lines, footer: `登记人：${await operatorName(ctx, org.id)}` });
+  return { toast: { type: "success", content: `已登记整改事项 ${numbers}` }, card };
 }
 
 /** An upload the owner has to place: attach it to the chosen item. */

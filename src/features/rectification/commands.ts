@@ -1,12 +1,11 @@
 import type { Bot } from "../../app/bot.ts";
 import { UsageError, type CommandContext, type OrgInfo } from "../../app/context.ts";
-import { splitMentions } from "../../app/args.ts";
 import { isSecretary } from "../../app/roles.ts";
-import type { Tx } from "../../db/client.ts";
+import type { Mention } from "../../app/inbound.ts";
 import { roleOf, type ItemRole } from "./access.ts";
-import { dayOf, parseDay } from "./dates.ts";
+import { dayOf, localTime, parseDay } from "./dates.ts";
 import { SCOPE_WORDS, type RectificationScope } from "./labels.ts";
-import { findItemBySeq, visibleInGroup, type ItemFull } from "./model.ts";
+import { findItemBySeq, memberName, visibleInGroup, type ItemFull } from "./model.ts";
 import { awaitingVerification, applyFilter, countItems, countsLine, FILTER_WORDS, groupView, orgItems, ownedItems, type ListFilter } from "./queries.ts";
 import { createRectificationItem } from "./service.ts";
 import { parseReminderDays, saveSettings, settingsOf } from "./settings.ts";
@@ -18,7 +17,8 @@ import { ITEM_CARD } from "./notify.ts";
 
 const GROUP = "整改";
 export const ADD_EXAMPLE = "/整改 新增 @刘洋 2026-04-30 学习笔记不完整 措施：每月补写学习心得";
-const USAGE = "/整改 [新增|列表|#编号|设置] …";
+const ADD_USAGE = "/整改 新增 [支部|委员|个人] @责任人… [验收 @验收人] <YYYY-MM-DD|长期> <问题> [措施：…]";
+const USAGE = `/整改（支委：登记表单） | ${ADD_USAGE} | /整改 列表 [我的|逾期|待验收|全部] | /整改 #编号 [进展|佐证|提交|通过|退回|期限|公开|取消公开|历史] … | /整改 设置 [提醒 7,3,1] [加急 3]`;
 const SUBCOMMANDS = "新增、列表、#编号（查看、进展、佐证、提交、通过、退回、期限、公开、历史）、设置";
 
 /** "#7", "＃7" or "7号" → 7. */
@@ -46,11 +46,6 @@ function inGroup(ctx: CommandContext): boolean {
   return ctx.message.chatType === "group";
 }
 
-async function nameOf(tx: Tx, openId: string, orgId: number): Promise<string> {
-  const m = (await tx.member.findFirst({ where: { orgId, openId } })) ?? (await tx.member.findFirst({ where: { openId } }));
-  return m?.name ?? "（未知成员）";
-}
-
 // ── /整改 (no arguments): the form for 支委, otherwise the list ──
 
 async function openForm(ctx: CommandContext): Promise<void> {
@@ -63,10 +58,35 @@ async function openForm(ctx: CommandContext): Promise<void> {
 
 // ── /整改 新增 ──
 
+/** Splits `新增` arguments: @owners (one item each), "验收 @人" for the verifier, and the words. */
+function addArguments(ctx: CommandContext) {
+  const owners: Mention[] = [];
+  let verifier: Mention | undefined;
+  const words: string[] = [];
+  let next = 0;
+  for (const a of ctx.args.slice(1)) {
+    if (a.startsWith("@") && next < ctx.mentions.length) {
+      const person = ctx.mentions[next++]!;
+      if (words.at(-1) === "验收" || words.at(-1) === "验收人") {
+        words.pop();
+        verifier = person;
+      } else owners.push(person);
+    } else words.push(a);
+  }
+  return { owners, verifier, words };
+}
+
+async function memberIdIn(ctx: CommandContext, orgId: number, p: Mention | undefined, what: string): Promise<number | undefined> {
+  if (!p) return undefined;
+  const m = await ctx.tx.member.findFirst({ where: { orgId, openId: p.openId, active: true } });
+  if (!m) throw new UsageError(`${p.name} 不在本支部成员名单中，不能作为${what}。`, ADD_EXAMPLE);
+  return m.id;
+}
+
 async function addCommand(ctx: CommandContext): Promise<void> {
   const org = requireOrg(ctx);
   if (!ctx.actor?.post) throw new UsageError("只有支委（书记、副书记、委员）可以登记整改事项。");
-  const { people, words } = splitMentions(ctx.args.slice(1), ctx.mentions);
+  const { owners, verifier, words } = addArguments(ctx);
   let scope: RectificationScope | undefined = SCOPE_WORDS[words[0] ?? ""];
   if (scope) words.shift();
   const dateWord = words.shift();
@@ -76,31 +96,28 @@ async function addCommand(ctx: CommandContext): Promise<void> {
   if (!longTerm && !dueOn) throw new UsageError(`「${dateWord}」不是有效的期限。请写日期（如 2026-04-30），长期坚持的事项写「长期」。`, ADD_EXAMPLE);
   const [problem, measures] = words.join(" ").split(/措施[:：]/).map((s) => s.trim());
   if (!problem) throw new UsageError("缺少问题描述。", ADD_EXAMPLE);
-  scope ??= people.length ? "individual" : "branch";
-  const member = async (p: { openId: string; name: string } | undefined, orgId: number, what: string) => {
-    if (!p) return undefined;
-    const m = await ctx.tx.member.findFirst({ where: { orgId, openId: p.openId, active: true } });
-    if (!m) throw new UsageError(`${p.name} 不在本支部成员名单中，不能作为${what}。`, ADD_EXAMPLE);
-    return m.id;
-  };
-  const { id, seqNo } = await createRectificationItem(ctx.tx, {
-    orgId: org.id,
-    source: "manual",
-    scope,
-    problem,
-    measures,
-    ownerMemberId: await member(people[0], org.id, "责任人"),
-    verifierMemberId: await member(people[1], org.id, "验收人"),
-    dueDate: dueOn ? new Date(`${dueOn}T12:00:00Z`) : null,
-    longTerm,
-    createdBy: ctx.message.senderOpenId,
-    now: ctx.now,
-  });
-  const item = await ctx.tx.rectificationItem.findUniqueOrThrow({ where: { id }, include: { owner: true } });
+  scope ??= owners.length ? "individual" : "branch";
+  const verifierMemberId = await memberIdIn(ctx, org.id, verifier, "验收人");
+  const made: Array<{ seqNo: number; owner: string; visible: boolean }> = [];
+  // Several people with the same problem each get their own item: each is reminded and closed on its own.
+  for (const owner of owners.length ? owners : [undefined]) {
+    const { id, seqNo } = await createRectificationItem(ctx.tx, {
+      orgId: org.id, source: "manual", scope, problem, measures,
+      ownerMemberId: await memberIdIn(ctx, org.id, owner, "责任人"),
+      verifierMemberId,
+      dueDate: dueOn ? localTime(dueOn, "12:00", org.timezone) : null,
+      longTerm,
+      createdBy: ctx.message.senderOpenId,
+      now: ctx.now,
+    });
+    const item = await ctx.tx.rectificationItem.findUniqueOrThrow({ where: { id }, include: { owner: true } });
+    made.push({ seqNo, owner: item.owner?.name ?? "未指定", visible: visibleInGroup(item) });
+  }
+  const numbers = made.map((m) => `#${m.seqNo}`).join("、");
   await ctx.reply(
-    visibleInGroup(item)
-      ? `已登记整改事项 #${seqNo}（支部层面），责任人 ${item.owner?.name ?? "未指定"}。发送 /整改 #${seqNo} 查看。`
-      : `已登记整改事项 #${seqNo}，已私信告知责任人和验收人。个人整改事项不在群里显示。`,
+    made.every((m) => m.visible)
+      ? `已登记整改事项 ${numbers}（支部层面），责任人 ${made.map((m) => m.owner).join("、")}。发送 /整改 ${made.length === 1 ? numbers : "列表"} 查看。`
+      : `已登记整改事项 ${numbers}${made.length > 1 ? "（每位责任人各一项）" : ""}，已私信告知责任人和验收人。个人整改事项不在群里显示。`,
   );
 }
 
@@ -228,7 +245,7 @@ function parseDeadline(word: string | undefined, seq: number): NewDeadline {
 async function itemCommand(ctx: CommandContext, seq: number, verb: string | undefined): Promise<void> {
   const { item, role } = await resolveItem(ctx, seq);
   const text = textAfter(ctx.rest, 2);
-  const who = () => nameOf(ctx.tx, role.openId, item.orgId);
+  const who = () => memberName(ctx.tx, role.openId, item.orgId);
   let answer: string;
   switch (verb) {
     case undefined:

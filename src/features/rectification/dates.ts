@@ -1,9 +1,5 @@
-import dayjs from "dayjs";
-import utc from "dayjs/plugin/utc.js";
-import timezone from "dayjs/plugin/timezone.js";
+import { dayjs } from "../../core/time.ts";
 
-dayjs.extend(utc);
-dayjs.extend(timezone);
 
 /** Reminders go out at this local time, so nobody is woken by one. */
 export const REMINDER_TIME = "09:00";

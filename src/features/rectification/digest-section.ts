@@ -2,7 +2,7 @@ import type { SectionProvider, DigestLine, DigestSection } from "../digest/index
 import { dayOf, daysBetween } from "./dates.ts";
 import { isOverdue, visibleInGroup } from "./model.ts";
 import { countItems, countsLine } from "./queries.ts";
-import { short } from "./workflow.ts";
+import { short } from "./labels.ts";
 
 /**
  * The digests' 整改 section: counts, then every overdue item until it is closed. Digests are

@@ -2,9 +2,10 @@ import type { MessageListener } from "../../app/context.ts";
 import type { Tx } from "../../db/client.ts";
 import { roleOf } from "./access.ts";
 import { dayLabel } from "./dates.ts";
-import { loadItem } from "./model.ts";
+import { loadItem, memberName } from "./model.ts";
 import { ownedItems } from "./queries.ts";
-import { addEvidence, short, type EvidenceInput } from "./workflow.ts";
+import { addEvidence, type EvidenceInput } from "./workflow.ts";
+import { short } from "./labels.ts";
 
 type Ctx = Parameters<MessageListener>[0];
 
@@ -18,10 +19,6 @@ async function itemOfReply(tx: Tx, parentId: string | undefined): Promise<number
   if (!card) return undefined;
   const m = /^rect:(\d+):/.exec(card.cardRef);
   return m ? Number(m[1]) : null;
-}
-
-async function uploaderName(tx: Tx, openId: string): Promise<string> {
-  return (await tx.member.findFirst({ where: { openId }, orderBy: { id: "asc" } }))?.name ?? "（未知成员）";
 }
 
 /**
@@ -39,7 +36,7 @@ export const onEvidenceMessage: MessageListener = async (ctx: Ctx) => {
   if (await ctx.tx.rectificationEvidence.findUnique({ where: { messageId: m.messageId } })) return true;
   const what = m.messageType === "image" ? "图片" : `文件「${m.fileName ?? "未命名"}」`;
   const ev: EvidenceInput = { kind: m.messageType, fileKey: m.fileKey, imageKey: m.imageKey, fileName: m.fileName, messageId: m.messageId };
-  const name = await uploaderName(ctx.tx, openId);
+  const name = await memberName(ctx.tx, openId);
 
   if (target !== undefined) {
     const item = await loadItem(ctx.tx, target);

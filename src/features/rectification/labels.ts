@@ -81,3 +81,8 @@ export function scopeLabel(scope: string): string {
 export function statusLabel(status: string): string {
   return STATUS_LABEL[status as RectificationStatus] ?? status;
 }
+
+/** A long problem text cut for one-line mentions; the full text is on the item card. */
+export function short(text: string, max = 30): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}

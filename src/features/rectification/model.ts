@@ -45,15 +45,12 @@ export async function recordEvent(
   e: { actorOpenId?: string | null; orgId: number; action: string; fromStatus?: string | null; toStatus?: string | null; comment?: string | null; at: Date },
 ): Promise<void> {
   const actorOpenId = e.actorOpenId && e.actorOpenId !== BOT_ACTOR ? e.actorOpenId : null;
-  const member = actorOpenId
-    ? (await tx.member.findFirst({ where: { orgId: e.orgId, openId: actorOpenId } })) ?? (await tx.member.findFirst({ where: { openId: actorOpenId }, orderBy: { id: "asc" } }))
-    : null;
   await tx.rectificationEvent.create({
     data: {
       itemId,
       at: e.at,
       actorOpenId,
-      actorName: member?.name ?? (actorOpenId ? "（未知成员）" : "支部助手"),
+      actorName: actorOpenId ? await memberName(tx, actorOpenId, e.orgId) : "支部助手",
       action: e.action,
       fromStatus: e.fromStatus ?? null,
       toStatus: e.toStatus ?? null,
@@ -71,4 +68,12 @@ export async function setStatus(
 ): Promise<void> {
   await tx.rectificationItem.update({ where: { id: item.id }, data: { status: to, updatedAt: e.at, ...e.data } });
   await recordEvent(tx, item.id, { actorOpenId: e.actorOpenId, orgId: item.orgId, action: e.action, fromStatus: item.status, toStatus: to, comment: e.comment, at: e.at });
+}
+
+/** A person's name for history and cards: their row in the organisation, else any row. */
+export async function memberName(tx: Tx, openId: string | null | undefined, orgId?: number): Promise<string> {
+  if (!openId) return "—";
+  const here = orgId !== undefined ? await tx.member.findFirst({ where: { orgId, openId } }) : null;
+  const any = here ?? (await tx.member.findFirst({ where: { openId }, orderBy: { id: "asc" } }));
+  return any?.name ?? "（未知成员）";
 }

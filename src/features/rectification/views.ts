@@ -1,6 +1,6 @@
 import type { ItemRole } from "./access.ts";
 import { dayLabel, dayOf, daysBetween, timeLabel } from "./dates.ts";
-import { DISCLOSURE_LABEL, EVENT_LABEL, scopeLabel, sourceLabel, statusLabel, type Disclosure } from "./labels.ts";
+import { DISCLOSURE_LABEL, EVENT_LABEL, scopeLabel, short, sourceLabel, statusLabel, type Disclosure } from "./labels.ts";
 import { isOverdue, type ItemFull } from "./model.ts";
 
 /** Cards show the newest history lines; the full history stays in the database. */
@@ -107,6 +107,5 @@ export function historyText(item: ItemFull): string {
 /** One line for lists: "#7 逾期（整改中）· 刘洋 · 3月31日 · 学习笔记不完整". */
 export function listLine(item: ItemFull, now: Date, showOwner: boolean): string {
   const today = dayOf(now, item.org.timezone);
-  const problem = item.problem.length > 40 ? `${item.problem.slice(0, 40)}…` : item.problem;
-  return [`#${item.seqNo}`, displayStatus(item, now), ...(showOwner ? [item.owner?.name ?? "未指定"] : []), dueText(item, today), problem].join(" · ");
+  return [`#${item.seqNo}`, displayStatus(item, now), ...(showOwner ? [item.owner?.name ?? "未指定"] : []), dueText(item, today), short(item.problem, 40)].join(" · ");
 }

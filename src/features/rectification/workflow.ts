@@ -3,7 +3,7 @@ import { PermissionError, UsageError } from "../../app/context.ts";
 import type { Outbox } from "../../lark/outbox.ts";
 import type { ItemRole } from "./access.ts";
 import { addDays, dayLabel, dayOf } from "./dates.ts";
-import { statusLabel } from "./labels.ts";
+import { short, statusLabel } from "./labels.ts";
 import { loadItem, recordEvent, secretaryOf, setStatus, visibleInGroup, type ItemFull } from "./model.ts";
 import { sendItemCard } from "./notify.ts";
 import { cancelAllReminders, rescheduleReminders, scheduleVerifyReminder } from "./reminders.ts";
@@ -191,8 +191,4 @@ export async function reopenItem(tx: Tx, out: Outbox, item: ItemFull, by: string
   if (secretary && secretary.openId !== fresh.owner?.openId) {
     await out.forOrg(item.orgId).text({ openId: secretary.openId }, `「${item.org.name}」整改事项 #${item.seqNo} ${reason}，已重新打开，期限 ${dayLabel(dueOn)}。`);
   }
-}
-
-export function short(text: string, max = 30): string {
-  return text.length > max ? `${text.slice(0, max)}…` : text;
 }

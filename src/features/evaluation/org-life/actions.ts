@@ -1,6 +1,7 @@
 import { PermissionError, UsageError, type ActionContext, type ActionDef } from "../../../app/context.ts";
 import type { CardResponse } from "../../../app/inbound.ts";
 import { renderCard } from "../../../lark/cards.ts";
+import { patchIfFresh } from "../notify.ts";
 import { parsePickedDay } from "../../rectification/dates.ts";
 import { addOpinion, addProblem, isAbout, markTalkDone, sessionForCard, talksOf } from "./service.ts";
 import { mayRecordProblems, problemCardData, talkCardData, talkOverviewData } from "./views.ts";
@@ -35,7 +36,7 @@ async function talkAction(ctx: ActionContext): Promise<CardResponse> {
   // The other party's card shows the same pair: bring it up to date too.
   const talk = talks.find((t) => t.id === Number(ctx.value.t))!;
   for (const person of [talk.a, talk.b]) {
-    if (person.id !== actor.memberId) await ctx.out.patchCard(`orglife:${session.id}:talks:${person.id}`, "org-life-talks", talkCardData(org, session, person, talks));
+    if (person.id !== actor.memberId) await patchIfFresh(ctx.tx, ctx.out, `orglife:${session.id}:talks:${person.id}`, "org-life-talks", talkCardData(org, session, person, talks));
   }
   const toast = { type: "success" as const, content: already ? "这次谈话已经标记过了" : "已标记为已谈" };
   const mine = talks.some((t) => t.a.id === me.id || t.b.id === me.id);

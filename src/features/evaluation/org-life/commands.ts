@@ -1,5 +1,6 @@
 import { PermissionError, UsageError, type CommandContext, type OrgInfo } from "../../../app/context.ts";
 import type { Actor } from "../../../app/roles.ts";
+import { packText } from "../notify.ts";
 import { requirePermission, resolveBranch } from "../scope.ts";
 import { ensureSession, linkMeeting, opinionsOf, planTalks, talksOf, type Session } from "./service.ts";
 import { mayRecordProblems, problemCardData, statusLines, talkCardData, talkOverviewData } from "./views.ts";
@@ -33,8 +34,10 @@ async function solicit(ctx: CommandContext, org: OrgInfo, session: Session) {
 async function viewOpinions(ctx: CommandContext, org: OrgInfo, actor: Actor, session: Session) {
   const groups = await opinionsOf(ctx.tx, session.id);
   const total = groups.reduce((n, g) => n + g.texts.length, 0);
-  const body = groups.filter((g) => g.texts.length).map((g) => `【${g.label}】\n${g.texts.map((x) => `- ${x}`).join("\n")}`).join("\n\n");
-  await ctx.out.forOrg(org.id).text({ openId: actor.openId }, `${session.year} 年组织生活会征求意见（${total} 条，匿名，仅支委可见）\n\n${body || "还没有收到意见。"}`);
+  // One block per opinion, so a long list is split between opinions, never inside one.
+  const blocks = groups.flatMap((g) => g.texts.map((x) => `【${g.label}】${x}`));
+  const header = `${session.year} 年组织生活会征求意见（${total} 条，匿名，仅支委可见）`;
+  for (const text of blocks.length ? packText(header, blocks) : [`${header}\n\n还没有收到意见。`]) await ctx.out.forOrg(org.id).text({ openId: actor.openId }, text);
   if (ctx.message.chatType === "group") await ctx.reply(`已收到 ${total} 条意见，内容已私信发给您。`);
 }
 

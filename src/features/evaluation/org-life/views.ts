@@ -33,6 +33,8 @@ export function talkOverviewData(org: OrgInfo, session: Session, talks: TalkView
   };
 }
 
+const SHOWN_PROBLEMS = 15;
+
 export async function problemCardData(tx: Tx, org: OrgInfo, session: Session, notice = "") {
   const [problems, members, meeting] = await Promise.all([
     problemsOf(tx, session.id),
@@ -42,7 +44,9 @@ export async function problemCardData(tx: Tx, org: OrgInfo, session: Session, no
   return {
     orgName: org.name, year: session.year, orgId: org.id, sessionId: session.id, notice,
     meeting: meeting ? `\n关联会议：第 ${meeting.seqNo} 号（${shortTime(meeting.startAt, org.timezone)}）。` : "",
-    problems: problems.map((p) => `${p.seqNo ? `#${p.seqNo} ` : ""}${p.scope === "branch" ? "支部班子" : "个人"}｜${p.ownerName}：${p.problem} → ${p.measure}（${p.longTerm ? "长期坚持" : `期限 ${p.dueOn}`}）`),
+    // The card keeps the latest ones (a card holds 30 KB); the ledger has them all.
+    problems: problems.slice(-SHOWN_PROBLEMS).map((p) => `${p.seqNo ? `#${p.seqNo} ` : ""}${p.scope === "branch" ? "支部班子" : "个人"}｜${p.ownerName}：${p.problem} → ${p.measure}（${p.longTerm ? "长期坚持" : `期限 ${p.dueOn}`}）`),
+    more: problems.length > SHOWN_PROBLEMS ? `共 ${problems.length} 条，这里是最近 ${SHOWN_PROBLEMS} 条；完整清单请发送 /整改 列表。` : "",
     members: members.map((m) => ({ value: String(m.id), label: `${m.name}（${m.memberClass === "probationary" ? "预备党员" : roleLabel({ memberClass: "full", post: (m.post as Post | null) ?? null })}）` })),
   };
 }

@@ -1,9 +1,5 @@
-import dayjs from "dayjs";
-import utc from "dayjs/plugin/utc.js";
-import timezone from "dayjs/plugin/timezone.js";
+import { dayjs } from "../../../core/time.ts";
 
-dayjs.extend(utc);
-dayjs.extend(timezone);
 
 /** The span a spot-check looks at: items closed in [start, end), in the committee's zone. */
 export interface CheckPeriod {

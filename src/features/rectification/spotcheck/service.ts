@@ -3,7 +3,7 @@ import type { Prisma } from "../../../generated/prisma/client.ts";
 import { PermissionError, UsageError, type OrgInfo } from "../../../app/context.ts";
 import { toOrgInfo } from "../../../app/actors.ts";
 import type { Outbox } from "../../../lark/outbox.ts";
-import { addDays, dayLabel, dayOf } from "../dates.ts";
+import { addDays, dayLabel, dayOf, localTime } from "../dates.ts";
 import { VERDICT_LABEL, type SpotCheckVerdict } from "../labels.ts";
 import { loadItem, recordEvent, secretaryOf } from "../model.ts";
 import { createRectificationItem, DEFAULT_DUE_DAYS } from "../service.ts";
@@ -153,7 +153,7 @@ export async function recordFinding(
     const created = await createRectificationItem(tx, {
       orgId, source: "superior_check", sourceRef: `spotcheck:${sc.id}`, scope: "branch", problem: text,
       verifierMemberId: reviewer.memberId,
-      dueDate: f.dueOn ? new Date(`${f.dueOn}T12:00:00Z`) : null,
+      dueDate: f.dueOn ? localTime(f.dueOn, "12:00", branch.timezone) : null,
       createdBy: reviewer.openId, now,
     });
     itemId = created.id;

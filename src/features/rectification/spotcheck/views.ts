@@ -4,9 +4,9 @@ import { toOrgInfo } from "../../../app/actors.ts";
 import { CATEGORY_LABEL, type BranchCategory } from "../../branches/service.ts";
 import { branchPlan } from "../../meetings/index.ts";
 import { dayLabel, dayOf, timeLabel } from "../dates.ts";
-import { VERDICT_LABEL, type SpotCheckVerdict } from "../labels.ts";
-import { ITEM_INCLUDE, type ItemFull } from "../model.ts";
-import { short } from "../workflow.ts";
+import { short, VERDICT_LABEL, type SpotCheckVerdict } from "../labels.ts";
+import { ITEM_INCLUDE, memberName, type ItemFull } from "../model.ts";
+
 import { frameDigest, type Frame } from "./draw.ts";
 import { NO_CATEGORY, type SpotCheckFull } from "./service.ts";
 
@@ -66,11 +66,6 @@ function evidenceSummary(item: ItemFull): string {
   const parts = Object.entries(kinds).filter(([, n]) => n > 0).map(([k, n]) => `${names[k]} ${n}`);
   const firstNote = item.evidence.find((e) => e.kind === "text" || e.kind === "link");
   return `佐证 ${item.evidence.length} 份（${parts.join("、")}）${firstNote?.content ? `：${short(firstNote.content, 40)}` : ""}`;
-}
-
-async function nameOf(tx: Tx, openId: string | null | undefined): Promise<string> {
-  if (!openId) return "—";
-  return (await tx.member.findFirst({ where: { openId }, orderBy: { id: "asc" } }))?.name ?? "（未知成员）";
 }
 
 /** A card stays under 30 KB: branches and items are spread over pages by a rough byte budget. */
@@ -176,7 +171,7 @@ export async function reviewCardData(tx: Tx, sc: SpotCheckFull, now: Date, page 
     pageLabel: pages.length > 1 ? `（第 ${page + 1}/${pages.length} 页）` : "",
     method: `按支部领域分层抽取 ${sc.ratioPct}%（每个领域、每个被抽支部至少 1 个）`,
     frameLine: `抽样框：${frame.strata.length} 个领域、${frameBranches} 个支部、${frameItems} 项验收销号的事项（摘要 ${frameDigest(frame)}）`,
-    seedLine: `随机种子 ${sc.seed} · ${timeLabel(sc.drawnAt, tz)} 由 ${await nameOf(tx, sc.drawnBy)} 抽取 · 发送 /抽查 复现 ${sc.seqNo} 可用同一种子重新抽取核对`,
+    seedLine: `随机种子 ${sc.seed} · ${timeLabel(sc.drawnAt, tz)} 由 ${await memberName(tx, sc.drawnBy, sc.committeeId)} 抽取 · 发送 /抽查 复现 ${sc.seqNo} 可用同一种子重新抽取核对`,
     progress: `已核验事项 ${verdicts}/${sc.items.length}，已记录支部结论 ${findings}/${sc.branches.length}`,
     branches,
   };

@@ -1,0 +1,13 @@
+const r = () => (process.memoryUsage().rss / 1048576).toFixed(0);
+console.log("start", r());
+const { openDatabase } = await import("../src/db/client.ts");
+console.log("client imported", r());
+const db = await openDatabase("file:/tmp/b10/empty.db");
+console.log("db open", r());
+await db.job.findMany({ take: 1 });
+console.log("first query", r());
+await db.partyOrg.findMany({ take: 1, include: { members: true } });
+console.log("second query", r());
+const { startRuntime } = await import("../src/runtime.ts");
+console.log("runtime imported", r());
+const u = process.memoryUsage(); console.log(Object.fromEntries(Object.entries(u).map(([k, v]) => [k, (v / 1048576).toFixed(1)])));

@@ -1,0 +1,14 @@
+import { forkTs } from "./lib/ipc.ts";
+import { startBot } from "./lib/bot.ts";
+import { CREDENTIALS } from "./lib/lark.ts";
+import { rmSync } from "node:fs";
+const fake = forkTs("bench/lib/fake-server.ts");
+await fake.ready;
+const fakeUrl = await fake.call("start", CREDENTIALS);
+const file = process.argv[2] ?? "/tmp/b10/empty.db";
+if (!process.argv[2]) for (const s of ["", "-wal", "-shm"]) rmSync(file + s, { force: true });
+const bot = await startBot({ databaseFile: file, fakeUrl, clock: new Date("2026-11-30T06:00:00Z"), probe: true });
+await new Promise((r) => setTimeout(r, 3000));
+const s = await bot.probe!.call("stats");
+console.log("rss", bot.rssMb(), "hwm", bot.peakRssMb(), Object.fromEntries(Object.entries(s.memory).map(([k, v]: any) => [k, (v / 1048576).toFixed(1)])));
+await bot.stop(); fake.child.kill();
