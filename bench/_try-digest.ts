@@ -18,7 +18,7 @@ for (let b = 0; b < n; b++) { const o = branchOrgNo(plan,b); const m = Array.fro
 console.log(await fake.call("addWorld", { users, chats }));
 await fake.call("setRateLimits", { enabled: true });
 const t0 = Date.now();
-const bot = await startBot({ databaseFile: file, fakeUrl, clock: new Date(DIGEST_TIME.getTime() - 4000), probe: true });
+const bot = await startBot({ databaseFile: file, fakeUrl, clock: new Date(DIGEST_TIME.getTime() - 4000), probe: true, nodeArgs: process.env.PROF ? ["--cpu-prof", "--cpu-prof-dir=/tmp/b10/prof"] : [] });
 console.log("bot up in", Date.now() - t0, "ms; rss", bot.rssMb());
 for (let i = 0; i < 60; i++) {
   await new Promise((r) => setTimeout(r, 1000));

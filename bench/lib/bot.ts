@@ -21,6 +21,8 @@ export interface BotOptions {
   sendLimits?: string;
   probe?: boolean;
   port?: number;
+  /** Extra node flags (e.g. --cpu-prof while investigating). */
+  nodeArgs?: string[];
 }
 
 export interface BotHandle {
@@ -56,7 +58,7 @@ function procStatusMb(pid: number, field: "VmHWM" | "VmRSS"): number {
 
 export async function startBot(opts: BotOptions): Promise<BotHandle> {
   const port = opts.port ?? (await freePort());
-  const args = ["--import", "tsx", ...(opts.probe ? ["--import", join(ROOT, "bench/lib/probe.ts")] : []), "src/main.ts"];
+  const args = [...(opts.nodeArgs ?? []), "--import", "tsx", ...(opts.probe ? ["--import", join(ROOT, "bench/lib/probe.ts")] : []), "src/main.ts"];
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     LARK_APP_ID: CREDENTIALS.appId,

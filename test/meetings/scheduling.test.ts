@@ -20,7 +20,7 @@ describe("/安排 by command", () => {
     expect(text).toContain("三楼会议室");
     expect(text).toContain("学习贯彻全会精神");
     expect(text).toContain("王建国"); // the secretary chairs by default
-    expect(text).toContain("李明"); // the 组织委员 records by default
+    expect(text).toMatch(/记录人\*\*\s*王建国/); // the secretary records unless someone is named (issue 5)
     expect(text).toContain("全体党员（含预备党员） 10 人"); // 9 正式 + 1 预备, not the 非党员
     expect(text).toContain("参加 0 人 · 请假 0 人 · 未回复 10 人");
     const row = await meetingRow(t, 1, t.chats.branch1);

@@ -34,14 +34,15 @@ describe("meeting → sign-in → minutes → confirm → amend → export", () 
     const held = await holdMeeting(t, {
       chat: t.chats.branch1,
       by: s1,
-      command: "/安排 党员大会 2026-03-03 14:30 三楼会议室 讨论预备党员转正",
+      command: "/安排 党员大会 2026-03-03 14:30 三楼会议室 讨论预备党员转正 记录 @李明",
+      mentions: [o1],
       start: START,
       leave: [{ who: m2, reason: "出差" }],
       present: [s1, o1, x1, d1, m1, m3, m4, pr1],
     });
     meetingId = held.id;
     expect(held).toMatchObject({ entitledCount: 9, presentVoting: 7, quorumMet: true });
-    form = formCard(t, o1)!; // 李明, 组织委员: the recorder by default
+    form = formCard(t, o1)!; // 李明, the recorder named at scheduling
     expect(form).toBeDefined();
     const text = textOf(form);
     expect(text).toContain("会议记录 · #1 支部党员大会");

@@ -100,11 +100,19 @@ function upcomingSection(org: OrgInfo, upcoming: MeetingRow[], now: Date): Diges
   };
 }
 
-async function attendanceByMeeting(tx: Tx, meetingIds: number[]) {
-  if (meetingIds.length === 0) return new Map<number, { expected: number; present: number; leave: number }>();
+/**
+ * Attendance counts of the held meetings of the given organisations started in [from, until]. By
+ * organisation, not by a list of meeting ids: thousands of ids exceed the database's limit on
+ * query parameters (200 branches have about 5,000 meetings in the window).
+ */
+async function attendanceByMeeting(tx: Tx, orgIds: number[], from: Date, until: Date) {
   const rows = await tx.meetingAttendance.groupBy({
     by: ["meetingId", "final"],
-    where: { meetingId: { in: meetingIds }, expected: true, OR: [{ memberClass: null }, { memberClass: { not: "non_member" } }] },
+    where: {
+      meeting: { orgId: { in: orgIds }, heldAt: { not: null }, status: { not: "cancelled" }, startAt: { gte: from, lte: until } },
+      expected: true,
+      OR: [{ memberClass: null }, { memberClass: { not: "non_member" } }],
+    },
     _count: { _all: true },
   });
   const map = new Map<number, { expected: number; present: number; leave: number }>();
@@ -146,11 +154,12 @@ export const meetingSections: SectionProvider = {
     if (branches.length === 0) return result;
     const year = zoned(now, branches[0]!.timezone).year();
     const ids = branches.map((o) => o.id);
-    const [plans, around] = await Promise.all([
+    const from = new Date(now.getTime() - 120 * 86_400_000);
+    const [plans, around, counts] = await Promise.all([
       plansFor(tx, branches, year, now),
-      loadMeetings(tx, ids, new Date(now.getTime() - 120 * 86_400_000), new Date(now.getTime() + 60 * 86_400_000)),
+      loadMeetings(tx, ids, from, new Date(now.getTime() + 60 * 86_400_000)),
+      attendanceByMeeting(tx, ids, from, now),
     ]);
-    const counts = await attendanceByMeeting(tx, around.filter((m) => m.heldAt).map((m) => m.id));
     for (const org of branches) {
       const mine = around.filter((m) => m.orgId === org.id);
       const obligations = obligationsSection(org, plans.get(org.id)!, now);

@@ -106,8 +106,17 @@ export interface Period {
 
 const QUARTER_LABEL = ["第一季度", "第二季度", "第三季度", "第四季度"];
 
+/** Month starts are asked for again and again (every plan of every branch); parsing is slow. */
+const monthStarts = new Map<string, number>();
+
 function monthStart(year: number, month0: number, tz: string): Date {
-  return dayjs.tz(`${year}-${String(month0 + 1).padStart(2, "0")}-01 00:00`, tz).toDate();
+  const key = `${tz}|${year}|${month0}`;
+  let ms = monthStarts.get(key);
+  if (ms === undefined) {
+    ms = dayjs.tz(`${year}-${String(month0 + 1).padStart(2, "0")}-01 00:00`, tz).valueOf();
+    monthStarts.set(key, ms);
+  }
+  return new Date(ms);
 }
 
 function span(year: number, fromMonth0: number, months: number, tz: string): { start: Date; end: Date } {
