@@ -53,6 +53,9 @@ export function textOf(m: FakeMessage | Record<string, unknown> | undefined): st
       const o = v as Record<string, unknown>;
       if (typeof o.content === "string") parts.push(o.content);
       if (typeof o.text === "string") parts.push(o.text);
+      if (o.tag === "table" && Array.isArray(o.rows)) {
+        for (const row of o.rows as Array<Record<string, unknown>>) parts.push(Object.values(row).map(String).join(" | "));
+      }
       for (const [k, child] of Object.entries(o)) if (k !== "content" || typeof child !== "string") walk(child);
     }
   };

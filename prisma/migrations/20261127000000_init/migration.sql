@@ -86,6 +86,8 @@ CREATE TABLE "PartyOrg" (
     "boundAt" DATETIME NOT NULL,
     "linkCode" TEXT,
     "committeeTermStart" DATETIME,
+    "secretaryTenure" TEXT,
+    "secretaryIsUnitHead" BOOLEAN,
     "nextMeetingNo" INTEGER NOT NULL DEFAULT 1,
     CONSTRAINT "PartyOrg_chatId_fkey" FOREIGN KEY ("chatId") REFERENCES "Chat" ("chatId") ON DELETE RESTRICT ON UPDATE CASCADE,
     CONSTRAINT "PartyOrg_parentId_fkey" FOREIGN KEY ("parentId") REFERENCES "PartyOrg" ("id") ON DELETE SET NULL ON UPDATE CASCADE

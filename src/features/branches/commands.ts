@@ -109,6 +109,18 @@ async function termCommand(ctx: CommandContext) {
   await ctx.reply(`已记录本届支委会于 ${ctx.args[0]} 选举产生，任期 ${years} 年。届满前 6 个月我会提醒书记筹备换届。`);
 }
 
+const SECRETARY_TYPE_EXAMPLE = "/书记类型 兼职 非一把手";
+
+/** 专职/兼职 and whether the secretary is also the unit's head: indicators compare within a type. */
+async function secretaryTypeCommand(ctx: CommandContext) {
+  const words = new Set(ctx.args);
+  const tenure = words.has("专职") ? "full_time" : words.has("兼职") ? "part_time" : undefined;
+  const unitHead = words.has("一把手") ? true : words.has("非一把手") ? false : undefined;
+  if (!tenure && unitHead === undefined) throw new UsageError("请写明专职或兼职，以及是否由行政一把手兼任。", SECRETARY_TYPE_EXAMPLE);
+  await ctx.tx.partyOrg.update({ where: { id: ctx.org!.id }, data: { ...(tenure ? { secretaryTenure: tenure } : {}), ...(unitHead !== undefined ? { secretaryIsUnitHead: unitHead } : {}) } });
+  await ctx.reply(`已记录书记类型：${ctx.args.join(" ")}。上级党委的周报只在同类型书记之间比较履职情况。`);
+}
+
 async function linkCodeCommand(ctx: CommandContext) {
   const code = await ensureLinkCode(ctx.tx, ctx.org!);
   await ctx.reply(`本党委的关联码是 ${code}。\n请各支部书记在支部群里发送：/关联 ${code}`);
@@ -138,6 +150,7 @@ export function registerBranchCommands(bot: Bot): void {
     .command({ name: "角色", aliases: ["role"], group: GROUP, summary: "设置成员身份或职务（书记、委员、预备党员、非党员…）", usage: "/角色 @成员 <身份>", example: ROLE_EXAMPLE, permission: "secretary", scope: "org", run: roleCommand })
     .command({ name: "党小组", aliases: ["group"], group: GROUP, summary: "查看党小组；支委可新建、设组长、分配成员", usage: "/党小组 [新建|组长|分配] <名称> [@成员…]", example: GROUP_EXAMPLE, permission: "member", scope: "branch", run: groupCommand })
     .command({ name: "换届", aliases: ["term"], group: GROUP, summary: "记录本届支委会的选举日期（用于任期届满提醒）", usage: "/换届 <YYYY-MM-DD>", example: TERM_EXAMPLE, permission: "secretary", scope: "branch", run: termCommand })
+    .command({ name: "书记类型", aliases: ["secretarytype"], group: GROUP, summary: "登记书记是专职还是兼职、是否行政一把手兼任（用于分类评估）", usage: "/书记类型 <专职|兼职> [一把手|非一把手]", example: SECRETARY_TYPE_EXAMPLE, permission: "secretary", scope: "branch", run: secretaryTypeCommand })
     .command({ name: "关联", aliases: ["link"], group: GROUP, summary: "把本支部关联到上级党委", usage: "/关联 <关联码>", example: "/关联 K7M2QX", permission: "secretary", scope: "branch", run: linkCommand })
     .command({ name: "关联码", aliases: ["linkcode"], group: GROUP, summary: "查看本党委的关联码（党委群）", usage: "/关联码", example: "/关联码", permission: "committee", scope: "committee", run: linkCodeCommand })
     .command({ name: "下级", aliases: ["branches"], group: GROUP, summary: "查看关联到本党委的支部（党委群）", usage: "/下级", example: "/下级", permission: "member", scope: "committee", run: childrenCommand });

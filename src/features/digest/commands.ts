@@ -4,7 +4,7 @@ import { isSecretary } from "../../app/roles.ts";
 import { periodContaining, periodUnitFromWord } from "./periods.ts";
 import { branchDigestCard, committeeDigestCard } from "./compose.ts";
 import type { DigestDeps } from "./jobs.ts";
-import { ensureDigestJobs } from "./jobs.ts";
+import { committeeExtras, ensureDigestJobs } from "./jobs.ts";
 import { openWarnings } from "./warnings.ts";
 import { toOrgInfo } from "../../app/actors.ts";
 
@@ -25,7 +25,8 @@ async function summaryCommand(ctx: CommandContext, deps: DigestDeps) {
   const children = (await ctx.tx.partyOrg.findMany({ where: { parentId: org.id } })).map(toOrgInfo);
   const sections = await deps.sections.collect(ctx.tx, children, period, ctx.now);
   const rows = children.map((c) => ({ org: c, sections: sections.get(c.id) ?? [] }));
-  await ctx.replyCard("digest-committee", committeeDigestCard(org, period, rows, null, ctx.now));
+  const extras = await (await committeeExtras(ctx.tx, children, ctx.now))(children);
+  await ctx.replyCard("digest-committee", committeeDigestCard(org, period, rows, null, ctx.now, undefined, extras));
 }
 
 async function warningsCommand(ctx: CommandContext) {

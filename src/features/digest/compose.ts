@@ -39,7 +39,12 @@ export interface CommitteeRow {
 }
 
 /** Rows of the committee roll-up: branches that need attention first (not a league table). */
-export function committeeDigestCard(committee: OrgInfo, period: Period, rows: CommitteeRow[], note: string | null | undefined, now: Date, lateFrom?: Date) {
+export interface CommitteeExtras {
+  groups: Array<{ type: string; count: number; lines: string[] }>;
+  structure: string[];
+}
+
+export function committeeDigestCard(committee: OrgInfo, period: Period, rows: CommitteeRow[], note: string | null | undefined, now: Date, lateFrom?: Date, extras?: CommitteeExtras) {
   const columns = [...new Set(rows.flatMap((r) => r.sections.flatMap((s) => Object.keys(s.rollup ?? {}))))];
   const toRow = (r: CommitteeRow) => {
     const cells = Object.assign({}, ...r.sections.map((s) => s.rollup ?? {})) as Record<string, string>;
@@ -71,6 +76,8 @@ export function committeeDigestCard(committee: OrgInfo, period: Period, rows: Co
     attentionHidden: Math.max(0, attentionRows.length - MAX_ROWS),
     fineRows,
     fineSummary: fineRows.length === 0 && fine.length > 0 ? `其余 ${fine.length} 个支部本期各项要求均已落实或尚在期限内。` : "",
+    indicatorGroups: extras?.groups ?? [],
+    structure: extras?.structure ?? [],
     generatedAt: formatDateTime(now, tz),
   };
 }

@@ -11,6 +11,7 @@ import type { DigestSections } from "./sections.ts";
 import { branchDigestCard, committeeDigestCard } from "./compose.ts";
 import type { WarningRules } from "./warnings.ts";
 import { syncWarnings } from "./warnings.ts";
+import { branchIndicators, indicatorGroups, memberStructure } from "./indicators.ts";
 
 export const TICK_JOB = "digest.tick";
 export const INVITE_JOB = "digest.invite";
@@ -156,10 +157,24 @@ async function sendDigests(tx: Tx, out: Outbox, orgs: OrgInfo[], period: Period,
     const data = branchDigestCard({ org, period, title: "周报", sections: sections.get(org.id) ?? [], note: notes.get(org.id), lateFrom, now });
     await out.forOrg(org.id).card({ chatId: org.chatId }, "digest-branch", data);
   }
+  const extras = await committeeExtras(tx, children, now);
   for (const committee of committees) {
-    const rows = children.filter((c) => c.parentId === committee.id).map((org) => ({ org, sections: sections.get(org.id) ?? [] }));
-    await out.forOrg(committee.id).card({ chatId: committee.chatId }, "digest-committee", committeeDigestCard(committee, period, rows, notes.get(committee.id), now, lateFrom));
+    const mine = children.filter((c) => c.parentId === committee.id);
+    const rows = mine.map((org) => ({ org, sections: sections.get(org.id) ?? [] }));
+    const card = committeeDigestCard(committee, period, rows, notes.get(committee.id), now, lateFrom, await extras(mine));
+    await out.forOrg(committee.id).card({ chatId: committee.chatId }, "digest-committee", card);
   }
+}
+
+/**
+ * Year-to-date indicators for all children at once (bounded queries), then per committee the
+ * groups by secretary type and the member structure.
+ */
+export async function committeeExtras(tx: Tx, children: OrgInfo[], now: Date) {
+  const tz = children[0]?.timezone ?? "Asia/Shanghai";
+  const year = periodContaining(now, tz, "year");
+  const ind = children.length ? await branchIndicators(tx, children, year.start, now) : new Map();
+  return async (mine: OrgInfo[]) => ({ groups: indicatorGroups(mine, ind), structure: mine.length ? await memberStructure(tx, mine) : [] });
 }
 
 /** Once a day: evaluate every warning rule for all organisations. */

@@ -64,10 +64,14 @@ function obligationsSection(org: OrgInfo, plan: Plan, now: Date): DigestSection 
     rollup[key] = rollup[key] && rollup[key] !== "✓" ? rollup[key] : mark;
   }
   if (!plan.hasCommittee) rollup["支委会"] = "不设";
+  if (!plan.rows.some((r) => r.type === "party_group_meeting")) rollup["党小组会"] = "不设";
+  const open = plan.rows.filter((r) => currentCell(r, now).status === "due").length;
+  if (open) lines.push({ text: `本期还有 ${open} 项（共 ${plan.rows.length} 项）尚未落实，请在期限内安排。` });
+  if (!plan.hasCommittee) lines.push({ text: "本支部正式党员不足 7 人，不设支委会，不要求召开支委会。" });
   return {
     title: "组织生活要求（本期）",
     table: { columns: ["项目", "要求", "完成情况"], rows },
-    lines: lines.length ? lines : [{ text: plan.hasCommittee ? "各项按期推进。" : "本支部正式党员不足 7 人，不设支委会，不要求召开支委会。" }],
+    lines: lines.length ? lines : [{ text: "本期各项要求均已落实或已安排。" }],
     needsAttention: attention,
     rollup,
   };
@@ -131,7 +135,8 @@ function attendanceSection(recent: MeetingRow[], counts: Map<number, { expected:
   if (finals.length === 0) return { title: "出勤情况", lines: [{ text: "缺项：近期还没有考勤已确定的会议。" }] };
   const lines = finals.slice(-3).map((m) => {
     const c = counts.get(m.id)!;
-    return { text: `#${m.seqNo} ${TYPE_LABEL[m.type as MeetingType]}（${formatDay(m.startAt, org.timezone)}）：应到 ${c.expected} 人，实到 ${c.present} 人，请假 ${c.leave} 人` };
+    const absent = c.expected - c.present - c.leave;
+    return { text: `#${m.seqNo} ${TYPE_LABEL[m.type as MeetingType]}（${formatDay(m.startAt, org.timezone)}）：应到 ${c.expected} 人，实到 ${c.present} 人，请假 ${c.leave} 人，缺席 ${absent} 人` };
   });
   const chart = {
     type: "line",

@@ -124,7 +124,15 @@ export const minutesSection: SectionProvider = {
     const result = new Map<number, DigestSection[]>();
     if (ids.length === 0) return result;
     const until = new Date(Math.max(period.end.getTime(), now.getTime() + 7 * 86_400_000));
-    const [outstanding, due] = await Promise.all([minutesOutstanding(tx, ids, now), resolutionsDue(tx, ids, period.start, until)]);
+    const [outstanding, due, passed] = await Promise.all([
+      minutesOutstanding(tx, ids, now),
+      resolutionsDue(tx, ids, period.start, until),
+      tx.resolution.findMany({
+        where: { orgId: { in: ids }, minutes: { meeting: { startAt: { gte: period.start, lt: period.end } } } },
+        select: { orgId: true, text: true, passed: true, votesFor: true, minutes: { select: { meeting: { select: { seqNo: true, type: true, entitledCount: true } } } } },
+        orderBy: [{ orgId: "asc" }, { id: "asc" }],
+      }),
+    ]);
     for (const org of branches) {
       const tz = org.timezone;
       const lines: DigestLine[] = [];
@@ -137,6 +145,13 @@ export const minutesSection: SectionProvider = {
             : { text: `${o.title}（${when}）会议记录待书记确认（/纪要 #${o.seqNo} 确认）` },
         );
       }
+      // The substance behind the numbers: what was decided, with its count against those entitled.
+      for (const r of passed.filter((x) => x.orgId === org.id)) {
+        const m = r.minutes.meeting;
+        const count = r.votesFor != null && m.entitledCount ? `，赞成 ${r.votesFor}/应到 ${m.entitledCount}` : "";
+        const verdict = r.passed == null ? "" : r.passed ? `：通过${count}` : `：未通过${count}`;
+        lines.push({ text: `#${m.seqNo} 决议「${r.text}」${verdict}` });
+      }
       for (const a of (due.get(org.id) ?? []).filter((x) => !x.done)) {
         lines.push({ text: `${a.meetingTitle} 的事项「${a.text}」：${a.ownerName}，${dayLabel(a.dueOn)}前 · ${a.status}` });
       }
@@ -147,7 +162,7 @@ export const minutesSection: SectionProvider = {
           title: "会议记录",
           lines,
           needsAttention: open.some((o) => o.overdue),
-          rollup: { 会议记录: missing ? `未提交 ${missing}` : "齐全" },
+          rollup: { 会议记录: missing ? `未提交 ${missing}` : "无待补" },
         },
       ]);
     }
