@@ -51,6 +51,8 @@ export interface Runtime {
   lark: LarkTarget;
   /** Processes events, due jobs and due outbox rows until nothing is left to do now. */
   settle(maxRounds?: number): Promise<void>;
+  /** The digest sections and warning rules every capability contributed. */
+  features: ReturnType<typeof registerFeatures>;
   /** Wakes the loops now (e.g. after the sandbox advanced the clock). */
   kick(): void;
   stop(): Promise<void>;
@@ -86,7 +88,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
 
   const gateway = new LarkGateway({ appId: lark.appId, appSecret: lark.appSecret, domain: lark.domain, logger: log });
   const bot = new Bot({ log, now: () => clock.now(), timezone: config.timezone });
-  registerFeatures(bot, { directory: { chatMembers: (chatId) => gateway.chatMembers(chatId) }, calendar: config.calendar ? gateway : undefined, files: gateway });
+  const features = registerFeatures(bot, { directory: { chatMembers: (chatId) => gateway.chatMembers(chatId) }, calendar: config.calendar ? gateway : undefined, files: gateway });
 
   const worker = new Worker();
   const ingest = new Ingest(db, bot, log, () => worker.kick());
@@ -148,6 +150,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     server,
     lark,
     settle,
+    features,
     kick: () => {
       worker.kick();
       sender.kick();

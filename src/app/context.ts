@@ -63,6 +63,11 @@ export interface CommandDef {
   scope: "branch" | "committee" | "org" | "any";
   /** Help groups commands under these headings. */
   group: string;
+  /**
+   * Who may do what, where it is finer than `permission` (sub-commands by role, rules on the
+   * object itself): a short Chinese sentence for the README's command reference.
+   */
+  access?: string;
   run(ctx: CommandContext): Promise<void>;
 }
 
@@ -75,6 +80,8 @@ export interface ActionContext extends BaseContext {
 export interface ActionDef {
   name: string;
   permission: Permission;
+  /** The button, and who may press it in practice (the README's card action reference), in Chinese. */
+  access?: string;
   /**
    * The submitted values must not be traceable to the person who clicked (anonymous ratings,
    * anonymous opinions): the core's redelivery fingerprint then leaves out the form values,

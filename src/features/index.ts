@@ -18,7 +18,8 @@ export interface FeatureDeps {
 }
 
 /** Every capability registers its commands, card actions, listeners and jobs here, once. */
-export function registerFeatures(bot: Bot, deps: FeatureDeps): void {
+/** Returns the digest registries so tools and tests can run them directly. */
+export function registerFeatures(bot: Bot, deps: FeatureDeps): { sections: DigestSections; warnings: WarningRules } {
   registerHelp(bot);
   registerBinding(bot, deps.directory);
   registerBranchCommands(bot);
@@ -30,4 +31,5 @@ export function registerFeatures(bot: Bot, deps: FeatureDeps): void {
   registerMinutes(bot, { sections, files: deps.files });
   registerEvaluation(bot, { sections, warnings });
   registerRectification(bot, { sections }); // last: its file listener answers uploads nobody else took
+  return { sections, warnings };
 }

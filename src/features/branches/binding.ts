@@ -120,6 +120,6 @@ async function syncJob(ctx: JobContext & { directory: Directory }): Promise<void
 
 export function registerBinding(bot: Bot, directory: Directory): void {
   bot.onMembership(onMembership);
-  bot.action({ name: "branch.bind", permission: "anyone", run: bindAction });
+  bot.action({ name: "branch.bind", permission: "anyone", access: "绑定卡片「确认绑定」：把我拉进群的同志，只能绑定卡片所在的群", run: bindAction });
   bot.job(SYNC_MEMBERS_JOB, (ctx) => syncJob({ ...ctx, directory }));
 }

@@ -145,10 +145,10 @@ async function childrenCommand(ctx: CommandContext) {
 
 export function registerBranchCommands(bot: Bot): void {
   bot
-    .command({ name: "绑定", aliases: ["bind"], group: GROUP, summary: "（重新）发出本群的绑定卡片", usage: "/绑定", example: "/绑定", permission: "anyone", scope: "any", run: bindCommand })
+    .command({ name: "绑定", aliases: ["bind"], group: GROUP, summary: "（重新）发出本群的绑定卡片", usage: "/绑定", example: "/绑定", permission: "anyone", scope: "any", access: "已绑定的群只回复绑定情况；绑定卡片只能由把我拉进群的同志提交", run: bindCommand })
     .command({ name: "成员", aliases: ["members"], group: GROUP, summary: "查看成员名单与分工", usage: "/成员", example: "/成员", permission: "member", scope: "org", run: membersCommand })
     .command({ name: "角色", aliases: ["role"], group: GROUP, summary: "设置成员身份或职务（书记、委员、预备党员、非党员…）", usage: "/角色 @成员 <身份>", example: ROLE_EXAMPLE, permission: "secretary", scope: "org", run: roleCommand })
-    .command({ name: "党小组", aliases: ["group"], group: GROUP, summary: "查看党小组；支委可新建、设组长、分配成员", usage: "/党小组 [新建|组长|分配] <名称> [@成员…]", example: GROUP_EXAMPLE, permission: "member", scope: "branch", run: groupCommand })
+    .command({ name: "党小组", aliases: ["group"], group: GROUP, summary: "查看党小组；支委可新建、设组长、分配成员", usage: "/党小组 [新建|组长|分配] <名称> [@成员…]", example: GROUP_EXAMPLE, permission: "member", scope: "branch", access: "查看：党员；新建、组长、分配：支委", run: groupCommand })
     .command({ name: "换届", aliases: ["term"], group: GROUP, summary: "记录本届支委会的选举日期（用于任期届满提醒）", usage: "/换届 <YYYY-MM-DD>", example: TERM_EXAMPLE, permission: "secretary", scope: "branch", run: termCommand })
     .command({ name: "书记类型", aliases: ["secretarytype"], group: GROUP, summary: "登记书记是专职还是兼职、是否行政一把手兼任（用于分类评估）", usage: "/书记类型 <专职|兼职> [一把手|非一把手]", example: SECRETARY_TYPE_EXAMPLE, permission: "secretary", scope: "branch", run: secretaryTypeCommand })
     .command({ name: "关联", aliases: ["link"], group: GROUP, summary: "把本支部关联到上级党委", usage: "/关联 <关联码>", example: "/关联 K7M2QX", permission: "secretary", scope: "branch", run: linkCommand })

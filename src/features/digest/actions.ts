@@ -23,5 +23,5 @@ async function noteAction(ctx: ActionContext): Promise<CardResponse> {
 }
 
 export function registerDigestActions(bot: Bot): void {
-  bot.action({ name: "digest.note", permission: "secretary", run: noteAction });
+  bot.action({ name: "digest.note", permission: "secretary", access: "周报寄语卡片「保存寄语」：书记、副书记，周报发出前", run: noteAction });
 }

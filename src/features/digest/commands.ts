@@ -93,6 +93,6 @@ async function digestSettingsCommand(ctx: CommandContext) {
 export function registerDigestCommands(bot: Bot, deps: DigestDeps): void {
   bot
     .command({ name: "小结", aliases: ["summary"], group: GROUP, summary: "本周/本月/本季度/本年的工作小结（本年即年度报告）", usage: "/小结 [本周|本月|本季度|本年]", example: SUMMARY_EXAMPLE, permission: "member", scope: "org", run: (ctx) => summaryCommand(ctx, deps) })
-    .command({ name: "预警", aliases: ["warnings"], group: GROUP, summary: "查看当前预警", usage: "/预警", example: "/预警", permission: "member", scope: "org", run: warningsCommand })
+    .command({ name: "预警", aliases: ["warnings"], group: GROUP, summary: "查看当前预警", usage: "/预警", example: "/预警", permission: "member", scope: "org", access: "群里只显示支部层面的预警；涉及个人的预警只在书记私聊时显示", run: warningsCommand })
     .command({ name: "周报", aliases: ["digest"], group: GROUP, summary: "查看或设置周报时间，暂停或恢复周报", usage: "/周报 [暂停|恢复|时间 <周几> <HH:mm>]", example: DIGEST_EXAMPLE, permission: "committee", scope: "org", run: digestSettingsCommand });
 }

@@ -183,14 +183,14 @@ async function disposeAction(ctx: ActionContext): Promise<CardResponse> {
 }
 
 export const EVALUATION_ACTIONS: ActionDef[] = [
-  { name: "evaluation.self", permission: "member", run: selfAction },
+  { name: "evaluation.self", permission: "member", access: "个人自评卡片「提交自评」：本轮参评的党员本人，截止前", run: selfAction },
   // sensitive: the core keeps no fingerprint of the submitted form (see ActionDef.sensitive).
-  { name: "evaluation.peer", permission: "member", sensitive: true, run: peerAction },
-  { name: "evaluation.reopen", permission: "member", run: reopenAction },
-  { name: "evaluation.score", permission: "committee", run: scoreAction },
-  { name: "evaluation.unscore", permission: "committee", run: unscoreAction },
-  { name: "evaluation.determine", permission: "committee", run: determineAction },
-  { name: "evaluation.publish", permission: "committee", run: publishAction },
-  { name: "evaluation.materials", permission: "committee", run: materialsAction },
-  { name: "evaluation.dispose", permission: "committee", run: disposeAction },
+  { name: "evaluation.peer", permission: "member", sensitive: true, access: "党员互评卡片「匿名提交本页评价」：本轮参评的正式党员（预备党员不参加互评），截止前", run: peerAction },
+  { name: "evaluation.reopen", permission: "member", access: "已提交卡片「修改自评」「修改本页评价」：本轮参评的党员本人，截止前", run: reopenAction },
+  { name: "evaluation.score", permission: "committee", access: "评星记分卡片「记录」：支委，不能给自己记分", run: scoreAction },
+  { name: "evaluation.unscore", permission: "committee", access: "记分明细「撤销这条记录」：支委", run: unscoreAction },
+  { name: "evaluation.determine", permission: "committee", access: "组织评定卡片「保存本页评定」：支委，评议截止后、发布前", run: determineAction },
+  { name: "evaluation.publish", permission: "committee", access: "组织评定卡片「发布评定结果」：支委，全部评定后", run: publishAction },
+  { name: "evaluation.materials", permission: "committee", access: "组织评定卡片「私信给我全部自评材料和互评评语」：支委，评议截止后", run: materialsAction },
+  { name: "evaluation.dispose", permission: "committee", access: "组织处置卡片「记录处理结果」：支委，结果发布后", run: disposeAction },
 ];

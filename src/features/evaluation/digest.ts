@@ -18,38 +18,67 @@ async function roundsByOrg(tx: Tx, orgs: OrgInfo[]) {
   return latest;
 }
 
+/** Everything the section needs for all branches, in a fixed number of queries. */
+async function sectionData(tx: Tx, branches: OrgInfo[], latest: Awaited<ReturnType<typeof roundsByOrg>>, year: number) {
+  const rounds = [...latest.values()];
+  const openIds = rounds.filter((r) => r.status === "open").map((r) => r.id);
+  const publishedIds = rounds.filter((r) => r.status === "published").map((r) => r.id);
+  const [participants, grades, sessions] = await Promise.all([
+    tx.appraisalParticipant.groupBy({ by: ["roundId", "selfDone", "voter", "peerDone"], where: { roundId: { in: openIds } }, _count: { _all: true } }),
+    tx.appraisalResult.groupBy({ by: ["roundId", "finalGrade"], where: { roundId: { in: publishedIds } }, _count: { _all: true } }),
+    tx.orgLifeSession.findMany({ where: { orgId: { in: branches.map((b) => b.id) }, year } }),
+  ]);
+  const sessionIds = sessions.map((x) => x.id);
+  const [opinions, talks, held] = await Promise.all([
+    tx.orgLifeOpinion.groupBy({ by: ["sessionId"], where: { sessionId: { in: sessionIds } }, _count: { _all: true } }),
+    tx.heartTalk.groupBy({ by: ["sessionId"], where: { sessionId: { in: sessionIds } }, _count: { _all: true } }),
+    tx.heartTalk.groupBy({ by: ["sessionId"], where: { sessionId: { in: sessionIds }, doneAt: { not: null } }, _count: { _all: true } }),
+  ]);
+  const countOf = (rows: Array<{ sessionId: number; _count: { _all: number } }>, id: number) => rows.find((r) => r.sessionId === id)?._count._all ?? 0;
+  return {
+    progress(roundId: number) {
+      const mine = participants.filter((p) => p.roundId === roundId);
+      const total = mine.reduce((n, p) => n + p._count._all, 0);
+      const done = mine.filter((p) => p.selfDone && (!p.voter || p.peerDone)).reduce((n, p) => n + p._count._all, 0);
+      return { done, total };
+    },
+    grades(roundId: number): Grade[] {
+      return grades.filter((g) => g.roundId === roundId && isGrade(g.finalGrade)).flatMap((g) => Array(g._count._all).fill(g.finalGrade) as Grade[]);
+    },
+    session(orgId: number) {
+      const x = sessions.find((y) => y.orgId === orgId);
+      return x ? { ...x, opinions: countOf(opinions, x.id), talks: countOf(talks, x.id), held: countOf(held, x.id) } : undefined;
+    },
+  };
+}
+
 export const evaluationSection: SectionProvider = {
   id: "evaluation",
   order: 50,
   async collect(tx, orgs, period, now) {
     const branches = orgs.filter((o) => o.kind === "branch");
-    const latest = await roundsByOrg(tx, branches);
     const result = new Map<number, DigestSection[]>();
+    if (branches.length === 0) return result;
+    const latest = await roundsByOrg(tx, branches);
+    const data = await sectionData(tx, branches, latest, yearOf(now, branches[0]!.timezone));
     for (const org of branches) {
       const lines: DigestLine[] = [];
       let rollup: string | undefined;
       const round = latest.get(org.id);
       if (round?.status === "open") {
-        const parts = await tx.appraisalParticipant.findMany({ where: { roundId: round.id } });
-        const done = parts.filter((p) => p.selfDone && (!p.voter || p.peerDone)).length;
-        lines.push({ text: `民主评议「${round.name}」进行中：已完成 ${done}/${parts.length} 人，截止 ${roundDeadlineLabel(round, org)}。` });
-        rollup = `进行中 ${done}/${parts.length}`;
+        const { done, total } = data.progress(round.id);
+        lines.push({ text: `民主评议「${round.name}」进行中：已完成 ${done}/${total} 人，截止 ${roundDeadlineLabel(round, org)}。` });
+        rollup = `进行中 ${done}/${total}`;
       } else if (round?.status === "closed") {
         lines.push({ text: `民主评议「${round.name}」已截止，支委会评定中。`, attention: true });
         rollup = "评定中";
       } else if (round?.status === "published" && round.publishedAt && round.publishedAt >= period.start && round.publishedAt < period.end) {
-        const grades = (await tx.appraisalResult.findMany({ where: { roundId: round.id }, select: { finalGrade: true } })).map((r) => r.finalGrade).filter(isGrade) as Grade[];
-        lines.push({ text: `民主评议「${round.name}」结果已发布：${countsLine(gradeCounts(grades), " 人")}。` });
+        lines.push({ text: `民主评议「${round.name}」结果已发布：${countsLine(gradeCounts(data.grades(round.id)), " 人")}。` });
         rollup = "已发布";
       }
-      const session = await tx.orgLifeSession.findUnique({ where: { orgId_year: { orgId: org.id, year: yearOf(now, org.timezone) } } });
+      const session = data.session(org.id);
       if (session && (session.opinionsOpenedAt || session.talksPlannedAt)) {
-        const [opinions, talks, held] = await Promise.all([
-          tx.orgLifeOpinion.count({ where: { sessionId: session.id } }),
-          tx.heartTalk.count({ where: { sessionId: session.id } }),
-          tx.heartTalk.count({ where: { sessionId: session.id, doneAt: { not: null } } }),
-        ]);
-        const parts = [session.opinionsOpenedAt ? `征求意见已收到 ${opinions} 条` : "", talks ? `谈心谈话已谈 ${held}/${talks} 对` : ""].filter(Boolean);
+        const parts = [session.opinionsOpenedAt ? `征求意见已收到 ${session.opinions} 条` : "", session.talks ? `谈心谈话已谈 ${session.held}/${session.talks} 对` : ""].filter(Boolean);
         lines.push({ text: `组织生活会准备：${parts.join("；")}。` });
       }
       if (lines.length) result.set(org.id, [{ title: "民主评议与组织生活会", lines, rollup: rollup ? { 民主评议: rollup } : undefined }]);

@@ -22,11 +22,13 @@ export function registerEvaluation(bot: Bot, deps: { sections: DigestSections; w
       usage: EVALUATE_USAGE, example: START_EXAMPLE,
       // Each sub-command checks its own permission (开始/进度/延期/结束: 书记; 评定/处置: 支委; 填写/我的: 党员).
       permission: "anyone", scope: "any", run: evaluateCommand,
+      access: "查看状态：所有人；开始、进度、延期、结束：书记、副书记；填写、我的：党员；评定、处置：支委",
     })
     .command({
       name: "评星", aliases: ["star"], group: GROUP,
       summary: "评星晋级记分（支委，私信）：记录加分、减分、否决项及佐证，查看某位同志的记分",
       usage: "/评星 [@成员]", example: STAR_EXAMPLE, permission: "committee", scope: "any", run: starCommand,
+      access: "不能给自己记分；记分只私信发送，只有本人和支委能看到",
     })
     .command({
       name: "组织生活会", aliases: ["orglife"], group: GROUP,
@@ -34,6 +36,7 @@ export function registerEvaluation(bot: Bot, deps: { sections: DigestSections; w
       usage: ORG_LIFE_USAGE, example: ORG_LIFE_EXAMPLE,
       // 提意见 and the status: everyone on the roster; the rest: 支委 (问题清单 also the meeting's recorder).
       permission: "anyone", scope: "any", run: orgLifeCommand,
+      access: "查看准备情况：所有人；提意见：本支部名单上的人（含非党员）；征求意见、意见、谈心、会议：支委；问题清单：支委或本次组织生活会的记录人",
     });
   for (const action of [...EVALUATION_ACTIONS, ...ORG_LIFE_ACTIONS]) bot.action(action);
   bot.job(REMIND_JOB, remindJob);

@@ -87,7 +87,7 @@ async function createAction(deps: FlowDeps, ctx: ActionContext): Promise<CardRes
 }
 
 export function registerMeetingActions(bot: Bot, deps: FlowDeps): void {
-  bot.action({ name: "meetings.rsvp", permission: "member", run: rsvpAction });
-  bot.action({ name: "meetings.signin", permission: "member", run: signinAction });
-  bot.action({ name: "meetings.create", permission: "member", run: (ctx) => createAction(deps, ctx) });
+  bot.action({ name: "meetings.rsvp", permission: "member", access: "会议通知「参加」「请假」：应到会的党员本人", run: rsvpAction });
+  bot.action({ name: "meetings.signin", permission: "member", access: "会议签到卡片「签到」：应到会的党员本人，在签到时间内", run: signinAction });
+  bot.action({ name: "meetings.create", permission: "member", access: "安排会议表单「安排会议」：支委；党小组组长只能安排本小组的党小组会", run: (ctx) => createAction(deps, ctx) });
 }

@@ -43,6 +43,6 @@ async function confirmAction(ctx: ActionContext): Promise<CardResponse> {
 }
 
 export function registerMinutesActions(bot: Bot): void {
-  bot.action({ name: "minutes.form", permission: "member", run: formAction });
-  bot.action({ name: "minutes.confirm", permission: "secretary", run: confirmAction });
+  bot.action({ name: "minutes.form", permission: "member", access: "会议记录表单「保存草稿」「添加…」「提交」：本次会议的记录人或书记、副书记", run: formAction });
+  bot.action({ name: "minutes.confirm", permission: "secretary", access: "会议记录卡片「确认记录」：书记、副书记", run: confirmAction });
 }

@@ -158,6 +158,7 @@ export function registerMinutesCommands(bot: Bot): void {
       summary: "会议记录：记录人/书记打开填写表单，其他同志查看记录；可看各版本，书记确认或更正",
       usage: "/纪要 [#编号 [版本 [N] | 确认 | 更正]]", example: MINUTES_EXAMPLE,
       permission: "member", scope: "branch", run: minutesCommand,
+      access: "查看记录、版本：党员；填写：本次会议的记录人或书记、副书记；确认、更正：书记、副书记",
     })
     .command({
       name: "导出", aliases: ["export"], group: GROUP,

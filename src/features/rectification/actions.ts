@@ -102,12 +102,13 @@ async function attachAction(ctx: ActionContext): Promise<CardResponse> {
 
 export function registerRectificationActions(bot: Bot): void {
   bot
-    .action({ name: "rect.create", permission: "committee", run: createAction })
+    .action({ name: "rect.create", permission: "committee", access: "整改登记表单「登记」：支委", run: createAction })
     // Item steps check the person's role on the item itself (owner, verifier — who may sit in the parent committee — or 支委).
-    .action({ name: "rect.progress", permission: "anyone", run: itemAction((ctx, item, role) => reportProgress(ctx.tx, item, role, text(ctx.form.note), ctx.now)) })
+    .action({ name: "rect.progress", permission: "anyone", access: "整改事项卡片「记录进展」：责任人（支部层面事项也可以是支委）", run: itemAction((ctx, item, role) => reportProgress(ctx.tx, item, role, text(ctx.form.note), ctx.now)) })
     .action({
       name: "rect.evidence",
       permission: "anyone",
+      access: "整改事项卡片「作为佐证材料」：责任人（支部层面事项也可以是支委）",
       run: itemAction(async (ctx, item, role) => {
         const note = text(ctx.form.note);
         if (!note) throw new UsageError("请在输入框里写明佐证内容（文字说明或链接）；图片和文件可以直接私聊发给我。");
@@ -117,10 +118,11 @@ export function registerRectificationActions(bot: Bot): void {
     .action({
       name: "rect.submit",
       permission: "anyone",
+      access: "整改事项卡片「整改完成，提交验收」：责任人",
       run: itemAction(async (ctx, item, role) => submitForVerification(ctx.tx, ctx.out, item, role, text(ctx.form.note), ctx.now, await operatorName(ctx, item.orgId))),
     })
-    .action({ name: "rect.accept", permission: "anyone", run: itemAction((ctx, item, role) => acceptItem(ctx.tx, ctx.out, item, role, text(ctx.form.comment), ctx.now)) })
-    .action({ name: "rect.return", permission: "anyone", run: itemAction((ctx, item, role) => returnItem(ctx.tx, ctx.out, item, role, text(ctx.form.comment), ctx.now)) })
-    .action({ name: "rect.publish", permission: "anyone", run: itemAction((ctx, item, role) => setDisclosure(ctx.tx, ctx.out, item, role, ctx.value.pub === true, ctx.now)) })
-    .action({ name: "rect.attach", permission: "anyone", run: attachAction });
+    .action({ name: "rect.accept", permission: "anyone", access: "整改事项卡片「验收通过，销号」：验收人或书记、副书记（责任人本人不能）", run: itemAction((ctx, item, role) => acceptItem(ctx.tx, ctx.out, item, role, text(ctx.form.comment), ctx.now)) })
+    .action({ name: "rect.return", permission: "anyone", access: "整改事项卡片「退回整改」：验收人或书记、副书记（责任人本人不能）", run: itemAction((ctx, item, role) => returnItem(ctx.tx, ctx.out, item, role, text(ctx.form.comment), ctx.now)) })
+    .action({ name: "rect.publish", permission: "anyone", access: "整改事项卡片「在支部公开」「取消公开」：支委", run: itemAction((ctx, item, role) => setDisclosure(ctx.tx, ctx.out, item, role, ctx.value.pub === true, ctx.now)) })
+    .action({ name: "rect.attach", permission: "anyone", access: "选择佐证归属的卡片：上传材料的本人，且是所选事项的责任人", run: attachAction });
 }

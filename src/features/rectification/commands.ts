@@ -347,6 +347,8 @@ export function registerRectificationCommands(bot: Bot): void {
     example: ADD_EXAMPLE,
     permission: "anyone",
     scope: "any",
+    access:
+      "列表、查看支部层面和已公开的事项：所有人（个人事项只有责任人、验收人、支委和上级党委的委员能看到）；新增、登记表单：支委；进展、佐证：责任人（支部层面事项也可以是支委）；提交：责任人；通过、退回：验收人或书记、副书记（责任人本人不能）；期限：支委或验收人；公开、取消公开：支委；设置：查看所有人，修改书记、副书记",
     run: rectifyCommand,
   });
 }

@@ -65,8 +65,8 @@ async function problemAction(ctx: ActionContext): Promise<CardResponse> {
 
 export const ORG_LIFE_ACTIONS: ActionDef[] = [
   // Non-members may give opinions too (domain.md §2.1); the handler still requires a roster entry.
-  { name: "orglife.opinion", permission: "anyone", sensitive: true, run: opinionAction },
-  { name: "orglife.opinion_form", permission: "anyone", run: opinionFormAction },
-  { name: "orglife.talk", permission: "member", run: talkAction },
-  { name: "orglife.problem", permission: "member", run: problemAction },
+  { name: "orglife.opinion", permission: "anyone", sensitive: true, access: "征求意见卡片「匿名提交」：本支部名单上的人（含非党员）", run: opinionAction },
+  { name: "orglife.opinion_form", permission: "anyone", access: "「再提一条」：本支部名单上的人（含非党员）", run: opinionFormAction },
+  { name: "orglife.talk", permission: "member", access: "谈心谈话卡片「已谈」：谈话双方或支委", run: talkAction },
+  { name: "orglife.problem", permission: "member", access: "问题清单卡片「记录问题并生成整改事项」：支委或本次组织生活会的记录人", run: problemAction },
 ];

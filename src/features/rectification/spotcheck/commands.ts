@@ -139,6 +139,6 @@ export function registerSpotCheck(bot: Bot): void {
     scope: "committee",
     run: spotCheckCommand,
   });
-  bot.action({ name: "spotcheck.verdict", permission: "committee", run: verdictAction });
-  bot.action({ name: "spotcheck.finding", permission: "committee", run: findingAction });
+  bot.action({ name: "spotcheck.verdict", permission: "committee", access: "抽查卡片「属实」「部分属实」「不实」：党委的支委，本人是责任人或验收人的事项须回避", run: verdictAction });
+  bot.action({ name: "spotcheck.finding", permission: "committee", access: "抽查卡片「记录结论」：党委的支委", run: findingAction });
 }
