@@ -19,7 +19,7 @@ import { startLongConnection, type LongConnection } from "./lark/ws.ts";
 import { registerFeatures } from "./features/index.ts";
 import { healthReport } from "./app/health.ts";
 import { notifyPermanentFailures } from "./app/failures.ts";
-import { Worker } from "./app/worker.ts";
+import { Loop } from "./app/loop.ts";
 
 /** The Lark app the bot talks to: the configured one, or the sandbox's fake. */
 export type LarkTarget = NonNullable<Config["lark"]>;
@@ -90,8 +90,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const bot = new Bot({ log, now: () => clock.now(), timezone: config.timezone });
   const features = registerFeatures(bot, { directory: { chatMembers: (chatId) => gateway.chatMembers(chatId) }, calendar: config.calendar ? gateway : undefined, files: gateway });
 
-  const worker = new Worker();
-  const ingest = new Ingest(db, bot, log, () => worker.kick());
+  // Two loops: one processes stored events and due jobs, the other drains the outbox.
   const processor = new EventProcessor(db, bot, log, instanceId);
   const jobs = new JobRunner(db, clock, log, instanceId);
   for (const [kind, handler] of bot.jobHandlers) jobs.register(kind, handler);
@@ -99,7 +98,25 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     instanceId,
     onPermanentFailure: (rows) => notifyPermanentFailures(db, rows, log),
   });
-  worker.configure({ log, steps: [() => processor.runDue(), () => jobs.runDue()], afterWork: () => sender.kick() });
+  const senderLoop = new Loop(
+    "sender",
+    async () => {
+      const { attempted, waitMs } = await sender.drainOnce();
+      return attempted > 0 ? 0 : Math.max(5, Math.min(250, waitMs));
+    },
+    log,
+  );
+  const worker = new Loop(
+    "worker",
+    async () => {
+      const did = (await processor.runDue()) + (await jobs.runDue());
+      if (did === 0) return 500;
+      senderLoop.kick();
+      return 0;
+    },
+    log,
+  );
+  const ingest = new Ingest(db, bot, log, () => worker.kick());
 
   const dispatcher = createDispatcher(ingest, () => gateway.botOpenId(), log);
   router.use(webhookRouter({ dispatcher, ingest, encryptKey: lark.encryptKey, verificationToken: lark.verificationToken, log }).routes());
@@ -123,7 +140,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
 
   if (opts.autoStart !== false) {
     worker.start();
-    sender.start();
+    senderLoop.start();
   }
 
   const settle = async (maxRounds = 50) => {
@@ -153,12 +170,12 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     features,
     kick: () => {
       worker.kick();
-      sender.kick();
+      senderLoop.kick();
     },
     stop: async () => {
       ws?.close();
       await worker.stop();
-      await sender.stop();
+      await senderLoop.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections?.();
       await db.$disconnect();

@@ -28,11 +28,6 @@ export function backoffMs(attempt: number, random = Math.random): number {
  * Rows are claimed with a conditional update, so several instances can share one database.
  */
 export class OutboxSender {
-  private timer?: NodeJS.Timeout;
-  private running = false;
-  private stopped = true;
-  private wake?: () => void;
-
   constructor(
     private readonly db: Db,
     private readonly gateway: LarkGateway,
@@ -203,40 +198,5 @@ export class OutboxSender {
         ...(rateLimited ? { attempts: { decrement: 1 } } : {}),
       },
     });
-  }
-
-  kick(): void {
-    this.wake?.();
-  }
-
-  start(idleMs = 250): void {
-    this.stopped = false;
-    const loop = async () => {
-      if (this.stopped) return;
-      this.running = true;
-      let wait = idleMs;
-      try {
-        const { attempted, waitMs } = await this.drainOnce();
-        wait = attempted > 0 ? 0 : Math.max(5, Math.min(idleMs, waitMs));
-      } catch (err) {
-        this.log.error({ err: describeError(err) }, "outbox sender loop error");
-      }
-      this.running = false;
-      if (this.stopped) return;
-      await new Promise<void>((resolve) => {
-        this.wake = resolve;
-        this.timer = setTimeout(resolve, wait);
-      });
-      this.wake = undefined;
-      void loop();
-    };
-    void loop();
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.wake?.();
-    while (this.running) await new Promise((r) => setTimeout(r, 10));
   }
 }
