@@ -18,7 +18,7 @@ for (let b = 0; b < n; b++) { const o = branchOrgNo(plan,b); const m = Array.fro
 console.log(await fake.call("addWorld", { users, chats }));
 await fake.call("setRateLimits", { enabled: true });
 const t0 = Date.now();
-const bot = await startBot({ databaseFile: file, fakeUrl, clock: new Date(DIGEST_TIME.getTime() - 4000), probe: true, nodeArgs: process.env.PROF ? ["--cpu-prof", "--cpu-prof-dir=/tmp/b10/prof"] : [] });
+const bot = await startBot({ databaseFile: file, fakeUrl, clock: new Date(DIGEST_TIME.getTime() - 4000), probe: true, nodeArgs: process.env.PROF ? ["--cpu-prof", "--cpu-prof-dir=/tmp/b10/prof"] : process.env.NODEARGS ? process.env.NODEARGS.split(" ") : [] });
 console.log("bot up in", Date.now() - t0, "ms; rss", bot.rssMb());
 for (let i = 0; i < 60; i++) {
   await new Promise((r) => setTimeout(r, 1000));
@@ -26,7 +26,7 @@ for (let i = 0; i < 60; i++) {
   const tick = s.jobs.find((j: any) => j.kind === "digest.tick");
   const msgs = await fake.call("botMessages", 0);
   console.log(i, "rss", bot.rssMb().toFixed(0), "hwm", bot.peakRssMb().toFixed(0), "msgs", msgs.total, tick ? `tick ${(tick.endedAt - tick.startedAt).toFixed(0)} ms, ${tick.statements} stmts` : "");
-  if (tick && i > 8) { console.log(JSON.stringify(s.counts, null, 1)); console.log(s.sqliteMs); console.log(await fake.call("calls", 0)); break; }
+  if (tick && i > 8) { console.log(JSON.stringify(s.counts, null, 1)); console.log(Object.entries(s.sqliteMs).sort((a:any,b:any)=>b[1]-a[1]).slice(0,15)); console.log(s.providers, Object.fromEntries(Object.entries(s.peaks).map(([k, v]: any) => [k, Math.round(v / 1048576)]))); console.log(await fake.call("calls", 0)); break; }
 }
 await bot.stop();
 fake.child.kill();

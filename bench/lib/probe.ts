@@ -29,10 +29,15 @@ function classify(sql: string): string {
 const tagNow = () => als.getStore() ?? "other";
 const bump = (m: Map<string, number>, k: string, v: number) => m.set(k, (m.get(k) ?? 0) + v);
 
+const statementKey = new WeakMap<object, string>();
+let slowest: Array<{ ms: number; sql: string }> = [];
 const origPrepare = Database.prototype.prepare;
 Database.prototype.prepare = function (this: unknown, sql: string) {
-  bump(counts, `${tagNow()}|${classify(sql)}`, 1);
-  return origPrepare.call(this, sql);
+  const key = `${tagNow()}|${classify(sql)}`;
+  bump(counts, key, 1);
+  const stmt = origPrepare.call(this, sql);
+  statementKey.set(stmt, key);
+  return stmt;
 };
 // Statement execution time (the adapter runs every statement through run() or raw().all()).
 const scratch = new Database(":memory:");
@@ -45,7 +50,12 @@ for (const method of ["run", "all", "get"] as const) {
     try {
       return orig.apply(this, args);
     } finally {
-      bump(sqliteMs, tagNow(), performance.now() - t);
+      const ms = performance.now() - t;
+      bump(sqliteMs, statementKey.get(this as object) ?? tagNow(), ms);
+      if (ms > 20) {
+        slowest.push({ ms, sql: (this as { source: string }).source.slice(0, 600) });
+        slowest = slowest.sort((a, b) => b.ms - a.ms).slice(0, 10);
+      }
     }
   };
 }
@@ -62,6 +72,33 @@ const { JobRunner } = await import("../../src/app/jobs.ts");
 const { EventProcessor } = await import("../../src/app/processor.ts");
 const { OutboxSender } = await import("../../src/lark/sender.ts");
 const { Ingest } = await import("../../src/app/ingest.ts");
+
+// Digest sections: time and statements per provider (wrapped as the features register them).
+const { DigestSections } = await import("../../src/features/digest/sections.ts");
+let providers = new Map<string, { ms: number; calls: number; statements: number }>();
+const sectionsProto = DigestSections.prototype as unknown as Record<string, any>;
+const register = sectionsProto.register;
+sectionsProto.register = function (this: unknown, provider: { id: string; collect: (...a: unknown[]) => Promise<unknown> }) {
+  const collect = provider.collect.bind(provider);
+  const tag = `digest:${provider.id}`;
+  return register.call(this, {
+    ...provider,
+    collect: async (...args: unknown[]) => {
+      const t = performance.now();
+      const outer = tagNow();
+      const before = statementsOf(outer);
+      try {
+        return await collect(...args);
+      } finally {
+        const e = providers.get(tag) ?? { ms: 0, calls: 0, statements: 0 };
+        e.ms += performance.now() - t;
+        e.calls++;
+        e.statements += statementsOf(outer) - before;
+        providers.set(tag, e);
+      }
+    },
+  });
+};
 
 const jobProto = JobRunner.prototype as unknown as Record<string, any>;
 const runOne = jobProto.runOne;
@@ -89,13 +126,33 @@ function statementsOf(tag: string): number {
   return n;
 }
 
+// Memory, sampled: the peak of each part (what the kernel's VmHWM does not break down).
+let peaks: Record<string, number> = {};
+setInterval(() => {
+  const m = process.memoryUsage() as unknown as Record<string, number>;
+  for (const [k, v] of Object.entries(m)) peaks[k] = Math.max(peaks[k] ?? 0, v);
+}, 50).unref();
+
 serveRpc({
   stats() {
-    return { counts: Object.fromEntries(counts), sqliteMs: Object.fromEntries(sqliteMs), jobs, memory: process.memoryUsage() };
+    return { counts: Object.fromEntries(counts), sqliteMs: Object.fromEntries(sqliteMs), slowest, jobs, providers: Object.fromEntries(providers), memory: process.memoryUsage(), peaks };
+  },
+  async memoryBreakdown() {
+    const v8 = await import("node:v8");
+    const { readFileSync } = await import("node:fs");
+    const rollup = Object.fromEntries(
+      readFileSync("/proc/self/smaps_rollup", "utf8").split("\n").map((l) => /^(\w+):\s+(\d+) kB/.exec(l)).filter(Boolean).map((m) => [m![1], Math.round(Number(m![2]) / 1024)]),
+    );
+    const spaces = Object.fromEntries(v8.getHeapSpaceStatistics().map((s) => [s.space_name, Math.round(s.space_used_size / 1048576)]));
+    const status = readFileSync("/proc/self/status", "utf8");
+    return { rollup, spaces, threads: /Threads:\s+(\d+)/.exec(status)?.[1], memory: process.memoryUsage() };
   },
   reset() {
     counts = new Map();
     sqliteMs = new Map();
+    slowest = [];
+    providers = new Map();
+    peaks = {};
     jobs = [];
   },
 });

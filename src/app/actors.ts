@@ -6,15 +6,29 @@ export function toOrgInfo(o: { id: number; kind: string; name: string; category:
   return { id: o.id, kind: o.kind as OrgInfo["kind"], name: o.name, category: o.category, chatId: o.chatId, parentId: o.parentId, timezone: o.timezone };
 }
 
-export function toActor(m: { id: number; openId: string; name: string; memberClass: string; post: string | null; _count?: { ledGroups: number } }): Actor {
+export function toActor(m: { id: number; openId: string; name: string; memberClass: string; post: string | null; _count?: { ledGroups: number } }, leadsGroup?: boolean): Actor {
   return {
     memberId: m.id,
     openId: m.openId,
     name: m.name,
     memberClass: m.memberClass as MemberClass,
     post: (m.post as Post | null) ?? null,
-    leadsGroup: (m._count?.ledGroups ?? 0) > 0,
+    leadsGroup: leadsGroup ?? (m._count?.ledGroups ?? 0) > 0,
   };
+}
+
+/**
+ * Which of these members lead a party group, looked up within their organisations' groups.
+ * Not with a relation count (`_count: { ledGroups }`): Prisma counts that by grouping the whole
+ * PartyGroup table on every call, 5–30 ms at committee scale, twice for every message.
+ */
+async function groupLeaders(tx: Tx, members: Array<{ id: number; orgId: number }>): Promise<Set<number>> {
+  if (members.length === 0) return new Set();
+  const groups = await tx.partyGroup.findMany({
+    where: { orgId: { in: [...new Set(members.map((m) => m.orgId))] }, leaderId: { in: members.map((m) => m.id) } },
+    select: { leaderId: true },
+  });
+  return new Set(groups.map((g) => g.leaderId!));
 }
 
 export async function orgByChat(tx: Tx, chatId: string): Promise<OrgInfo | undefined> {
@@ -28,20 +42,18 @@ export async function orgById(tx: Tx, id: number): Promise<OrgInfo | undefined> 
 }
 
 export async function actorIn(tx: Tx, orgId: number, openId: string): Promise<Actor | undefined> {
-  const m = await tx.member.findFirst({
-    where: { orgId, openId, active: true },
-    include: { _count: { select: { ledGroups: true } } },
-  });
-  return m ? toActor(m) : undefined;
+  const m = await tx.member.findFirst({ where: { orgId, openId, active: true } });
+  return m ? toActor(m, (await groupLeaders(tx, [m])).has(m.id)) : undefined;
 }
 
 export async function membershipsOf(tx: Tx, openId: string): Promise<Array<{ org: OrgInfo; actor: Actor }>> {
   const rows = await tx.member.findMany({
     where: { openId, active: true },
-    include: { org: true, _count: { select: { ledGroups: true } } },
+    include: { org: true },
     orderBy: { id: "asc" },
   });
-  return rows.map((m) => ({ org: toOrgInfo(m.org), actor: toActor(m) }));
+  const leaders = await groupLeaders(tx, rows);
+  return rows.map((m) => ({ org: toOrgInfo(m.org), actor: toActor(m, leaders.has(m.id)) }));
 }
 
 export type { CommitteeDuty };

@@ -17,3 +17,22 @@ export function requireOne<T>(items: T[], what: string, example: string): T {
   if (items.length === 0) throw new UsageError(`缺少${what}。`, example);
   return items[0]!;
 }
+
+/**
+ * The number a card value (or a typed word) names a stored row by — an id, a sequence or a
+ * version number: a positive integer the database can hold, else undefined. Forged values
+ * ("abc", a missing field, 1e21, -1, 1.5) then read as "no such row" instead of failing the query.
+ */
+export function rowNumber(value: unknown): number | undefined {
+  const n = typeof value === "number" ? value : typeof value === "string" && value.trim() ? Number(value) : NaN;
+  return Number.isSafeInteger(n) && n > 0 ? n : undefined;
+}
+
+/**
+ * At most `max` UTF-16 units of what someone typed, never cutting an emoji (a surrogate pair)
+ * in half: half an emoji is not text the database accepts.
+ */
+export function clip(text: string, max: number): string {
+  const cut = text.slice(0, max);
+  return cut.length === max && /[\ud800-\udbff]$/.test(cut) ? cut.slice(0, -1) : cut;
+}

@@ -16,6 +16,7 @@ import {
 import { actorIn, membershipsOf, orgByChat, orgById } from "./actors.ts";
 import { allows, PERMISSION_LABEL, type Actor } from "./roles.ts";
 import { parseCommand } from "./command-parser.ts";
+import { rowNumber } from "./args.ts";
 import { ensureJob, type JobHandler, type JobSpec } from "./jobs.ts";
 
 export type MembershipListener = (ctx: MembershipContext) => Promise<void>;
@@ -218,7 +219,8 @@ export class Bot {
     const def = this.actions.get(name);
     if (!def) return { toast: { type: "error", content: "这个按钮已失效，请重新发送命令获取新卡片。" } };
     const chatOrg = action.chatId ? await orgByChat(tx, action.chatId) : undefined;
-    const valueOrg = typeof action.value.org === "number" ? await orgById(tx, action.value.org) : undefined;
+    const valueOrgId = typeof action.value.org === "number" ? rowNumber(action.value.org) : undefined;
+    const valueOrg = valueOrgId ? await orgById(tx, valueOrgId) : undefined;
     if (chatOrg && valueOrg && chatOrg.id !== valueOrg.id) {
       return { toast: { type: "error", content: "卡片与本群不匹配，操作未执行。" } };
     }

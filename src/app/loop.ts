@@ -35,7 +35,13 @@ export class Loop {
         this.log.error({ loop: this.name, err: describeError(err) }, "background loop step failed");
       }
       this.running = false;
-      if (this.stopped || waitMs <= 0) continue;
+      if (this.stopped) continue;
+      if (waitMs <= 0) {
+        // More to do at once, but let the server answer its requests first: SQLite calls
+        // resolve without real I/O, so a busy loop would never give way to Lark's pushes.
+        await new Promise((resolve) => setImmediate(resolve));
+        continue;
+      }
       await new Promise<void>((resolve) => {
         this.wake = resolve;
         this.timer = setTimeout(resolve, waitMs);

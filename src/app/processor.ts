@@ -51,7 +51,11 @@ export class EventProcessor {
       where: { id: { in: ids }, status: "processing", lockedBy: this.instanceId, lockedUntil },
       orderBy: { id: "asc" },
     });
-    for (const row of mine) await this.processOne(row);
+    for (const row of mine) {
+      await this.processOne(row);
+      // Between events, let the server acknowledge what Lark pushes meanwhile (see Loop).
+      await new Promise((resolve) => setImmediate(resolve));
+    }
     return mine.length;
   }
 

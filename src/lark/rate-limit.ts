@@ -11,6 +11,13 @@ export interface SendLimits {
 
 export const LARK_SEND_LIMITS: SendLimits = { perAppPerSecond: 50, perAppPerMinute: 1000, perTargetPerSecond: 5 };
 
+/**
+ * We count a send when we decide it, Lark when the request arrives, a few milliseconds later.
+ * Where a full minute ends, that difference could put one send too many into Lark's minute
+ * and cost a pause of up to a minute; waiting 100 ms longer costs 0.2 % of the rate.
+ */
+const MINUTE_GUARD_MS = 100;
+
 class Window {
   private stamps: number[] = [];
   constructor(private readonly limit: number, private readonly spanMs: number) {}
@@ -31,7 +38,16 @@ export class SendLimiter {
 
   constructor(private readonly limits: SendLimits = LARK_SEND_LIMITS, private readonly now: () => number = Date.now) {
     this.second = new Window(limits.perAppPerSecond, 1000);
-    this.minute = new Window(limits.perAppPerMinute, 60_000);
+    this.minute = new Window(limits.perAppPerMinute, 60_000 + MINUTE_GUARD_MS);
+  }
+
+  /**
+   * How long until the app may send anything at all (a pause or a full per-app window), so a
+   * sender with a long queue does not read it again and again while nothing can go.
+   */
+  appWaitMs(): number {
+    const t = this.now();
+    return Math.max(this.pausedUntil - t, this.second.waitMs(t), this.minute.waitMs(t), 0);
   }
 
   /** Platform said "rate limited": stop everything until the reset. */

@@ -15,6 +15,8 @@ export interface SenderOptions {
 }
 
 const LOCK_MS = 60_000;
+/** Ids per query: well below the parameter limit of the database. */
+const ID_SLICE = 500;
 
 /** Capped exponential backoff with jitter: 1 s, 2 s, 4 s … 5 min. */
 export function backoffMs(attempt: number, random = Math.random): number {
@@ -42,34 +44,29 @@ export class OutboxSender {
 
   /** Sends what is due now; returns how many rows were attempted and the shortest wait left. */
   async drainOnce(): Promise<{ attempted: number; waitMs: number }> {
+    const appWait = this.limiter.appWaitMs();
+    if (appWait > 0) return { attempted: 0, waitMs: appWait }; // nothing may go yet: no need to look
     const now = new Date(this.now());
     const heads = await this.db.outboxMessage.groupBy({
       by: ["target"],
       where: { status: { in: ["pending", "sending"] } },
       _min: { id: true },
     });
-    const headIds = heads.map((h) => h._min.id).filter((id): id is number => id !== null);
+    const headIds = heads.map((h) => h._min.id).filter((id): id is number => id !== null).sort((a, b) => a - b);
     if (headIds.length === 0) return { attempted: 0, waitMs: Infinity };
-    const due = await this.db.outboxMessage.findMany({
-      where: {
-        id: { in: headIds },
-        OR: [{ status: "pending", nextAttemptAt: { lte: now } }, { status: "sending", lockedUntil: { lt: now } }],
-      },
-      orderBy: { id: "asc" },
-      take: this.opts.batchSize ?? 200,
-    });
     let waitMs = Infinity;
-    const mine: OutboxMessage[] = [];
-    for (const row of due) {
+    const chosen: number[] = [];
+    for (const row of await this.dueHeads(headIds, now)) {
       const wait = this.limiter.tryAcquire(row.target);
       if (wait > 0) {
         waitMs = Math.min(waitMs, wait);
         continue;
       }
-      if (await this.claim(row, now)) mine.push(row);
+      chosen.push(row.id);
     }
+    const mine = await this.claim(chosen, now);
     const later = await this.db.outboxMessage.findFirst({
-      where: { id: { in: headIds }, status: "pending", nextAttemptAt: { gt: now } },
+      where: { status: "pending", nextAttemptAt: { gt: now } },
       orderBy: { nextAttemptAt: "asc" },
       select: { nextAttemptAt: true },
     });
@@ -78,15 +75,42 @@ export class OutboxSender {
     return { attempted: mine.length, waitMs };
   }
 
-  private async claim(row: OutboxMessage, now: Date): Promise<boolean> {
-    const { count } = await this.db.outboxMessage.updateMany({
-      where: {
-        id: row.id,
-        OR: [{ status: "pending" }, { status: "sending", lockedUntil: { lt: now } }],
-      },
-      data: { status: "sending", lockedBy: this.opts.instanceId, lockedUntil: new Date(now.getTime() + LOCK_MS), attempts: { increment: 1 } },
+  /**
+   * The heads that are due, oldest first, without their content. Read a slice of ids at a
+   * time: with thousands of targets waiting (a digest to every branch) one list of ids would
+   * exceed the database's limit on query parameters.
+   */
+  private async dueHeads(headIds: number[], now: Date): Promise<Array<{ id: number; target: string }>> {
+    const batch = this.opts.batchSize ?? 200;
+    const due: Array<{ id: number; target: string }> = [];
+    for (let i = 0; i < headIds.length && due.length < batch; i += ID_SLICE) {
+      due.push(
+        ...(await this.db.outboxMessage.findMany({
+          where: {
+            id: { in: headIds.slice(i, i + ID_SLICE) },
+            OR: [{ status: "pending", nextAttemptAt: { lte: now } }, { status: "sending", lockedUntil: { lt: now } }],
+          },
+          orderBy: { id: "asc" },
+          take: batch - due.length,
+          select: { id: true, target: true },
+        })),
+      );
+    }
+    return due;
+  }
+
+  /** Claims the rows with one conditional update; returns those this instance got, in order. */
+  private async claim(ids: number[], now: Date): Promise<OutboxMessage[]> {
+    if (ids.length === 0) return [];
+    const lockedUntil = new Date(now.getTime() + LOCK_MS);
+    await this.db.outboxMessage.updateMany({
+      where: { id: { in: ids }, OR: [{ status: "pending" }, { status: "sending", lockedUntil: { lt: now } }] },
+      data: { status: "sending", lockedBy: this.opts.instanceId, lockedUntil, attempts: { increment: 1 } },
     });
-    return count === 1;
+    return this.db.outboxMessage.findMany({
+      where: { id: { in: ids }, status: "sending", lockedBy: this.opts.instanceId, lockedUntil },
+      orderBy: { id: "asc" },
+    });
   }
 
   private async runConcurrently(rows: OutboxMessage[]): Promise<void> {
@@ -94,8 +118,7 @@ export class OutboxSender {
     let next = 0;
     const worker = async () => {
       while (next < rows.length) {
-        const row = rows[next++]!;
-        await this.deliver({ ...row, attempts: row.attempts + 1 });
+        await this.deliver(rows[next++]!);
       }
     };
     await Promise.all(Array.from({ length: Math.min(limit, rows.length) }, worker));

@@ -4,13 +4,13 @@ import { startTestBot, type TestBot } from "../support/harness.ts";
 import { normalizeCardAction, normalizeMembership, normalizeMessage } from "../../src/lark/normalize.ts";
 import { parseCommand } from "../../src/app/command-parser.ts";
 import { splitMentions } from "../../src/app/args.ts";
-import { CARD_SIZE_LIMIT } from "../../src/lark/cards.ts";
 import { ROLE_WORDS } from "../../src/features/branches/service.ts";
 import { DEMO_CHATS, DEMO_PEOPLE } from "../../src/sandbox/demo.ts";
 import type { CardAction, CardResponse, InboundEvent, IncomingMessage } from "../../src/app/inbound.ts";
 import type { OutboxMessage } from "../../src/generated/prisma/client.ts";
 import type { Tx } from "../../src/db/client.ts";
 import { reportCounts } from "./support/counts.ts";
+import { checkReply, checkToast, EMOJI, HAN, INJECTIONS, longRun } from "./support/fuzz-inputs.ts";
 
 /**
  * Whatever people type — random text, emoji, 10,000-character strings, markdown, HTML and
@@ -30,26 +30,12 @@ const counts = { parsedAndNormalised: 0, messagesDirect: 0, membershipNames: 0, 
 
 // ── what people type ──────────────────────────────────────────────────────────────────────
 
-/** Markup that must show literally (cards) or never reach a reply as markup (text). */
-const INJECTIONS = [
-  "<at id=all></at>", '<at id="all"></at>', '<at user_id="all">所有人</at>', "<at id=ou_demo0011></at>",
-  "[点此领取](https://evil.example/x)", "**加粗**", "~~删除~~", "<font color='red'>红字</font>", "<script>alert(1)</script>",
-  "<img src=x onerror=alert(1)>", "# 标题", "> 引用", "`代码`", "```\n代码块\n```", "{{orgName}}", "{{{summary}}}", "{{= groups}}",
-  "&#60;at id=all&#62;", "@_user_1", "@_all", "\u202e反向文字", "\u0000", "\ud800", "\udfff😀", "'; DROP TABLE Member; --",
-];
-/** Must never appear verbatim in card markdown (the escaped form of one may contain "&#60;…", which is harmless). */
-const MARKUP_INJECTIONS = INJECTIONS.filter((s) => /[<>[\]*~#`_]/.test(s) && !s.startsWith("@_") && !s.startsWith("&#"));
-const EMOJI = ["😀", "👨‍👩‍👧‍👦", "🇨🇳", "🙏🏻", "❤️", "☭"];
 const CORE_COMMANDS = ["帮助", "help", "?", "成员", "members", "角色", "role", "党小组", "group", "关联", "link", "绑定", "bind", "关联码", "下级"];
 const ARG_WORDS = [...Object.keys(ROLE_WORDS), "新建", "组长", "分配", "第一党小组", "第二党小组", "K7M2QX", "ABCDEF", "0", "-1"];
 const SEPARATORS = [" ", "  ", "\t", "\n", "\u3000", " \n "];
 const PEOPLE = Object.values(DEMO_PEOPLE);
 const STRANGER = { openId: "ou_stranger0001", name: "外单位人员" };
 const BOUND_CHATS = DEMO_CHATS.filter((c) => c.kind !== "unbound");
-
-const longRun = fc
-  .tuple(fc.constantFrom("党", "a", "😀", "<at id=all></at>", "**", "[x](y)"), fc.integer({ min: 1000, max: 10_000 }))
-  .map(([unit, n]) => unit.repeat(Math.ceil(n / unit.length)).slice(0, n));
 
 const word = fc.oneof(
   { weight: 4, arbitrary: fc.string({ unit: "grapheme", minLength: 1, maxLength: 12 }) },
@@ -137,46 +123,6 @@ function toMessage(input: Typed, at: { chat: string; sender: { openId: string } 
 }
 
 // ── what the bot must answer ──────────────────────────────────────────────────────────────
-
-const HAN = /[\u4e00-\u9fff]/;
-
-function markdownContents(card: unknown): string[] {
-  const found: string[] = [];
-  const walk = (v: unknown) => {
-    if (Array.isArray(v)) return v.forEach(walk);
-    if (!v || typeof v !== "object") return;
-    const o = v as Record<string, unknown>;
-    if ((o.tag === "markdown" || o.tag === "lark_md") && typeof o.content === "string") found.push(o.content);
-    Object.values(o).forEach(walk);
-  };
-  walk(card);
-  return found;
-}
-
-/** Every reply: Chinese text without @-markup, or a card within 30 KB showing markup literally. */
-function checkReply(row: Pick<OutboxMessage, "msgType" | "content" | "kind">): void {
-  if (row.kind === "urgent") return;
-  if (row.msgType === "text") {
-    const text = (JSON.parse(row.content) as { text: string }).text;
-    expect(text, "a text reply in Chinese").toMatch(HAN);
-    expect(text, "no @-markup in a text reply").not.toMatch(/<at\s/i);
-    expect(Buffer.byteLength(row.content)).toBeLessThanOrEqual(150 * 1024);
-    return;
-  }
-  expect(row.msgType).toBe("interactive");
-  expect(Buffer.byteLength(row.content), "card size").toBeLessThanOrEqual(CARD_SIZE_LIMIT);
-  const card = JSON.parse(row.content) as Record<string, unknown>;
-  expect((card.config as { update_multi?: boolean } | undefined)?.update_multi).toBe(true);
-  for (const md of markdownContents(card)) {
-    for (const injected of MARKUP_INJECTIONS) expect(md, "injected markup shown literally").not.toContain(injected);
-  }
-}
-
-function checkToast(response: CardResponse): void {
-  if (response.toast) expect(response.toast.content, "a Chinese toast").toMatch(HAN);
-  if (response.card) expect(Buffer.byteLength(JSON.stringify(response.card))).toBeLessThanOrEqual(CARD_SIZE_LIMIT);
-  if (response.card) for (const md of markdownContents(response.card)) for (const injected of MARKUP_INJECTIONS) expect(md).not.toContain(injected);
-}
 
 class Rollback extends Error {}
 

@@ -80,6 +80,8 @@ async function bindAction(ctx: ActionContext): Promise<CardResponse> {
   const kind = f.kind === "committee" ? "committee" : "branch";
   const name = typeof f.name === "string" ? f.name.trim() : "";
   if (!name) throw new UsageError("请填写组织名称，例如：机关第一党支部。");
+  // The card's input takes 50; a longer (forged) name would not fit the cards that show it.
+  if (name.length > 50) throw new UsageError("组织名称最多 50 个字，例如：机关第一党支部。");
   const category = typeof f.category === "string" && f.category in CATEGORY_LABEL ? (f.category as BranchCategory) : null;
   if (kind === "branch" && !category) throw new UsageError("请选择支部所属领域（机关事业单位 / 村（社区） / 两新组织）。");
   const names = new Map<string, string>();

@@ -114,11 +114,9 @@ export async function markLeft(tx: Tx, orgId: number, openIds: string[], now: Da
 }
 
 export async function listMembers(tx: Tx, orgId: number): Promise<MemberView[]> {
-  const rows = await tx.member.findMany({
-    where: { orgId, active: true },
-    include: { partyGroup: true, _count: { select: { ledGroups: true } } },
-    orderBy: { id: "asc" },
-  });
+  const rows = await tx.member.findMany({ where: { orgId, active: true }, include: { partyGroup: true }, orderBy: { id: "asc" } });
+  // The organisation's own groups, not a relation count (which groups the whole table).
+  const leaders = new Set((await tx.partyGroup.findMany({ where: { orgId }, select: { leaderId: true } })).map((g) => g.leaderId));
   return rows.map((m) => ({
     id: m.id,
     openId: m.openId,
@@ -127,7 +125,7 @@ export async function listMembers(tx: Tx, orgId: number): Promise<MemberView[]> 
     post: (m.post as Post | null) ?? null,
     committeeDuty: (m.committeeDuty as CommitteeDuty | null) ?? null,
     groupName: m.partyGroup?.name ?? null,
-    leadsGroup: m._count.ledGroups > 0,
+    leadsGroup: leaders.has(m.id),
   }));
 }
 
@@ -226,6 +224,8 @@ export async function childOrgs(tx: Tx, parentId: number): Promise<Array<OrgInfo
 // ── 党小组 ──
 
 export async function createGroup(tx: Tx, org: OrgInfo, name: string, leader?: Person): Promise<void> {
+  // Group names show on the member list and meeting cards: a long one would overflow them.
+  if (name.length > 20) throw new UsageError("党小组名称最多 20 个字。", "/党小组 新建 第一党小组 @张三");
   const exists = await tx.partyGroup.findUnique({ where: { orgId_name: { orgId: org.id, name } } });
   if (exists) throw new UsageError(`党小组「${name}」已存在。`, `/党小组 组长 ${name} @李四`);
   const group = await tx.partyGroup.create({ data: { orgId: org.id, name } });

@@ -1,12 +1,13 @@
 import type { Bot } from "../../app/bot.ts";
+import { rowNumber } from "../../app/args.ts";
 import { UsageError, type ActionContext } from "../../app/context.ts";
 import type { CardResponse } from "../../app/inbound.ts";
 import { renderCard } from "../../lark/cards.ts";
 
 /** The secretary's one line for this week's digest (from the invitation card). */
 async function noteAction(ctx: ActionContext): Promise<CardResponse> {
-  const digestId = Number(ctx.value.d);
-  const digest = await ctx.tx.digest.findUnique({ where: { id: digestId } });
+  const digestId = rowNumber(ctx.value.d);
+  const digest = digestId ? await ctx.tx.digest.findUnique({ where: { id: digestId } }) : null;
   if (!digest || digest.orgId !== ctx.org?.id) throw new UsageError("找不到这期周报，可能已经发出。");
   if (digest.status !== "invited") throw new UsageError("本期周报已经发出，不能再添加寄语。");
   const note = typeof ctx.form.note === "string" ? ctx.form.note.trim() : "";

@@ -1,3 +1,4 @@
+import { clip, rowNumber } from "../../app/args.ts";
 import { UsageError, type ActionContext, type ActionDef, type OrgInfo } from "../../app/context.ts";
 import type { CardResponse } from "../../app/inbound.ts";
 import type { Actor } from "../../app/roles.ts";
@@ -20,7 +21,7 @@ import { DETERMINE_PAGE_SIZE, peerCardData, scoreCardData, selfCardData, sheetCa
  */
 
 function text(v: unknown, max: number): string {
-  return typeof v === "string" ? v.trim().slice(0, max) : "";
+  return typeof v === "string" ? clip(v.trim(), max) : "";
 }
 
 function pageNumber(v: unknown, pages: number): number {
@@ -100,7 +101,7 @@ async function reopenAction(ctx: ActionContext): Promise<CardResponse> {
 async function scoreAction(ctx: ActionContext): Promise<CardResponse> {
   const { org, actor } = who(ctx);
   const scope = await scoringScope(ctx.tx, org, ctx.now);
-  const memberId = Number(ctx.form.member);
+  const memberId = rowNumber(ctx.form.member);
   const added = await addScoreItem(ctx.tx, {
     org, scope, memberId, itemCode: text(ctx.form.item, 20), pointsText: text(ctx.form.points, 3), evidence: text(ctx.form.evidence, 200),
     recordedBy: actor.memberId, now: ctx.now,
@@ -118,7 +119,7 @@ async function scoreAction(ctx: ActionContext): Promise<CardResponse> {
 
 async function unscoreAction(ctx: ActionContext): Promise<CardResponse> {
   const { org, actor } = who(ctx);
-  const { memberId, year } = await withdrawScoreItem(ctx.tx, org, Number(ctx.value.i), actor.memberId, ctx.now);
+  const { memberId, year } = await withdrawScoreItem(ctx.tx, org, rowNumber(ctx.value.i), actor.memberId, ctx.now);
   const scope = await scoringScope(ctx.tx, org, ctx.now);
   const catalogue = scope.catalogue;
   if (scope.round && scope.round.status === "closed") {

@@ -1,4 +1,5 @@
 import type { Tx } from "../../db/client.ts";
+import { rowNumber } from "../../app/args.ts";
 import type { AppraisalRound } from "../../generated/prisma/client.ts";
 import { UsageError, type OrgInfo } from "../../app/context.ts";
 import { roleLabel, type MemberClass, type Post } from "../../app/roles.ts";
@@ -52,8 +53,8 @@ export async function latestRound(tx: Tx, orgId: number): Promise<Round | null> 
 
 /** The round a card names (value.r), checked against the card's organisation. */
 export async function roundForCard(tx: Tx, orgId: number, value: unknown): Promise<Round> {
-  const id = typeof value === "number" ? value : Number(value);
-  const round = Number.isInteger(id) ? await tx.appraisalRound.findUnique({ where: { id } }) : null;
+  const id = rowNumber(value);
+  const round = id ? await tx.appraisalRound.findUnique({ where: { id } }) : null;
   if (!round || round.orgId !== orgId) throw new UsageError("这张评议卡片已失效，请发送 /评议 填写 重新获取。");
   return round;
 }

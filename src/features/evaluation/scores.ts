@@ -1,4 +1,5 @@
 import type { Tx } from "../../db/client.ts";
+import { clip } from "../../app/args.ts";
 import { UsageError, type OrgInfo } from "../../app/context.ts";
 import { isCategory, loadCatalogue, pointsLabel, type Catalogue, type CatalogueItem } from "./catalogue.ts";
 import { computeSheet, type ScoreSheet } from "./scoring.ts";
@@ -34,7 +35,8 @@ async function assertYearOpen(tx: Tx, orgId: number, year: number): Promise<void
 export interface NewScoreItem {
   org: OrgInfo;
   scope: ScoringScope;
-  memberId: number;
+  /** Undefined when the form named nobody usable. */
+  memberId: number | undefined;
   itemCode: string;
   pointsText?: string;
   evidence: string;
@@ -55,7 +57,7 @@ function pointsFor(item: CatalogueItem, text: string | undefined): number {
 export async function addScoreItem(tx: Tx, input: NewScoreItem): Promise<{ title: string; label: string; memberName: string }> {
   const { org, scope } = input;
   await assertYearOpen(tx, org.id, scope.year);
-  const member = await tx.member.findUnique({ where: { id: input.memberId } });
+  const member = input.memberId ? await tx.member.findUnique({ where: { id: input.memberId } }) : null;
   if (!member || member.orgId !== org.id || !member.active || member.memberClass === "non_member") {
     throw new UsageError("请选择本支部的党员（正式党员或预备党员）。");
   }
@@ -68,15 +70,15 @@ export async function addScoreItem(tx: Tx, input: NewScoreItem): Promise<{ title
   await tx.appraisalScoreItem.create({
     data: {
       orgId: org.id, year: scope.year, memberId: member.id, itemCode: item.code, kind: item.kind, title: item.title,
-      points, evidence: evidence.slice(0, 200), recordedBy: input.recordedBy, recordedAt: input.now,
+      points, evidence: clip(evidence, 200), recordedBy: input.recordedBy, recordedAt: input.now,
     },
   });
   const label = item.kind === "veto" ? "一票否决项" : `${item.kind === "bonus" ? "+" : "−"}${points} 分`;
   return { title: item.title, label, memberName: member.name };
 }
 
-export async function withdrawScoreItem(tx: Tx, org: OrgInfo, itemId: number, by: number, now: Date): Promise<{ memberId: number; year: number }> {
-  const row = await tx.appraisalScoreItem.findUnique({ where: { id: itemId } });
+export async function withdrawScoreItem(tx: Tx, org: OrgInfo, itemId: number | undefined, by: number, now: Date): Promise<{ memberId: number; year: number }> {
+  const row = itemId ? await tx.appraisalScoreItem.findUnique({ where: { id: itemId } }) : null;
   if (!row || row.orgId !== org.id) throw new UsageError("找不到这条记分记录，请发送 /评星 重新查看。");
   await assertYearOpen(tx, org.id, row.year);
   if (!row.withdrawnAt) await tx.appraisalScoreItem.update({ where: { id: row.id }, data: { withdrawnBy: by, withdrawnAt: now } });

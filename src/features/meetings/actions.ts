@@ -1,4 +1,5 @@
 import type { Bot } from "../../app/bot.ts";
+import { rowNumber } from "../../app/args.ts";
 import { UsageError, type ActionContext } from "../../app/context.ts";
 import type { CardResponse } from "../../app/inbound.ts";
 import { renderCard } from "../../lark/cards.ts";
@@ -13,7 +14,8 @@ import { meetingTitle, refreshMeetingCards } from "./view.ts";
 const toast = (type: "success" | "info" | "error", content: string): CardResponse => ({ toast: { type, content } });
 
 async function meetingOf(ctx: ActionContext): Promise<MeetingView> {
-  const m = await loadMeeting(ctx.tx, Number(ctx.value.m));
+  const id = rowNumber(ctx.value.m);
+  const m = id ? await loadMeeting(ctx.tx, id) : undefined;
   if (!m || m.orgId !== ctx.org?.id) throw new UsageError("找不到这次会议，卡片可能已失效。请发送 /会议 查看。");
   return m;
 }
@@ -54,7 +56,7 @@ async function createAction(deps: FlowDeps, ctx: ActionContext): Promise<CardRes
   if (!start) throw new UsageError("请选择会议开始时间。");
   const person = async (v: unknown) => (str(v) ? (await resolveMember(ctx.tx, org.id, str(v)!)).id : undefined);
   const duration = Number(str(f.duration));
-  const groupId = Number(str(f.group));
+  const groupId = rowNumber(str(f.group));
   const { meeting, notes } = await createMeeting(
     ctx.tx,
     org,
@@ -67,7 +69,7 @@ async function createAction(deps: FlowDeps, ctx: ActionContext): Promise<CardRes
       chairId: await person(f.chair),
       recorderId: await person(f.recorder),
       lecturerId: await person(f.lecturer),
-      groupId: Number.isInteger(groupId) && groupId > 0 ? groupId : undefined,
+      groupId,
     },
     actor,
     ctx.now,

@@ -2,7 +2,7 @@ import type { Bot } from "../../app/bot.ts";
 import { PermissionError, UsageError, type CommandContext, type OrgInfo } from "../../app/context.ts";
 import type { IncomingMessage } from "../../app/inbound.ts";
 import { toOrgInfo } from "../../app/actors.ts";
-import { splitMentions } from "../../app/args.ts";
+import { clip, splitMentions } from "../../app/args.ts";
 import { isCommittee, isSecretary, type Actor } from "../../app/roles.ts";
 import type { Tx } from "../../db/client.ts";
 import { answerMeeting, cancelFlow, publishMeeting, rescheduleFlow, type FlowDeps } from "./flows.ts";
@@ -175,7 +175,7 @@ async function cancelCommand(deps: FlowDeps, ctx: CommandContext) {
   if (!reason) throw new UsageError("取消会议需要写明原因。", CANCEL_EXAMPLE.replace("#12", `#${seq}`));
   const m = await meetingBySeq(ctx.tx, org, seq);
   requireManage(ctx.actor, m.type, m.group?.leaderId ?? null);
-  await cancelFlow(ctx.tx, ctx.out, org, m, reason.slice(0, 200), ctx.now, ctx.message.senderOpenId, deps);
+  await cancelFlow(ctx.tx, ctx.out, org, m, clip(reason, 200), ctx.now, ctx.message.senderOpenId, deps);
   await ctx.reply(`已取消 ${meetingTitle(m)}，已通知应到人员并更新通知卡片。`);
 }
 

@@ -1,4 +1,5 @@
 import type { Tx } from "../../db/client.ts";
+import { clip } from "../../app/args.ts";
 import { PermissionError, UsageError, type OrgInfo } from "../../app/context.ts";
 import { isCommittee, type Actor, type MemberClass } from "../../app/roles.ts";
 import { formatInput, formatWhen } from "./time.ts";
@@ -266,7 +267,10 @@ async function checkTime(tx: Tx, org: OrgInfo, start: Date, end: Date, now: Date
     );
   }
   const minutes = (end.getTime() - start.getTime()) / 60_000;
-  if (minutes < 15 || minutes > 12 * 60) throw new UsageError(`会议时长应在 15 分钟到 12 小时之间（现在是 ${Math.round(minutes)} 分钟）。`);
+  // Negated so an end beyond any date (an absurd duration) is refused too, not passed to the query.
+  if (!(minutes >= 15 && minutes <= 12 * 60)) {
+    throw new UsageError(`会议时长应在 15 分钟到 12 小时之间${Number.isFinite(minutes) ? `（现在是 ${Math.round(minutes)} 分钟）` : ""}。`);
+  }
   const clash = await overlapping(tx, org.id, start, end, exceptId);
   if (clash) {
     throw new UsageError(
@@ -323,6 +327,10 @@ export async function loadRules(tx: Tx, orgId: number): Promise<BranchRules> {
 /** Creates a meeting with its number and expected attendees. Returns notes for the reply. */
 export async function createMeeting(tx: Tx, org: OrgInfo, draft: MeetingDraft, actor: Actor, now: Date): Promise<{ meeting: MeetingView; notes: string[] }> {
   if (org.kind !== "branch") throw new UsageError("会议只能在党支部群里安排。");
+  // What the form's inputs take: longer text would not fit the announcement card.
+  if ((draft.place?.trim().length ?? 0) > 200 || (draft.topic?.trim().length ?? 0) > 200) {
+    throw new UsageError("会议地点和主题各最多 200 个字。", SCHEDULE_EXAMPLE);
+  }
   await checkStructure(tx, org, draft);
   const group = draft.groupId ? await tx.partyGroup.findFirst({ where: { id: draft.groupId, orgId: org.id } }) : null;
   if (draft.groupId && !group) throw new UsageError("所选党小组不属于本支部。");
@@ -404,7 +412,7 @@ export async function setRsvp(tx: Tx, meeting: MeetingView, memberId: number, rs
   }
   const row = await tx.meetingAttendance.findUnique({ where: { meetingId_memberId: { meetingId: meeting.id, memberId } } });
   if (!row || !row.expected) return { kind: "refused", message: `本次${TYPE_LABEL[meeting.type]}的应到人员是${AUDIENCE_LABEL(meeting)}，您无需回复。` };
-  const cleanReason = rsvp === "leave" ? (reason ?? "").trim().slice(0, 200) : null;
+  const cleanReason = rsvp === "leave" ? clip((reason ?? "").trim(), 200) : null;
   if (rsvp === "leave" && !cleanReason) return { kind: "refused", message: "请假需要写明事由，例如：请假 出差。" };
   const previous = (row.rsvp as Rsvp | null) ?? null;
   const changed = previous !== rsvp || (rsvp === "leave" && row.leaveReason !== cleanReason);
@@ -612,7 +620,7 @@ export async function recordExclusion(tx: Tx, orgId: number, memberId: number, g
   if (!member) throw new UsageError("此人不在本支部成员名单中。");
   if (member.memberClass !== "full") throw new UsageError(`${member.name} 不是正式党员，本来就不计入有表决权的应到人数。`);
   await tx.quorumExclusion.updateMany({ where: { memberId, revokedAt: null }, data: { revokedAt: now, revokedBy: by } });
-  await tx.quorumExclusion.create({ data: { memberId, ground, note: note.trim().slice(0, 200) || null, recordedBy: by, recordedAt: now } });
+  await tx.quorumExclusion.create({ data: { memberId, ground, note: clip(note.trim(), 200) || null, recordedBy: by, recordedAt: now } });
 }
 
 export async function revokeExclusion(tx: Tx, memberId: number, by: string, now: Date): Promise<boolean> {

@@ -1,4 +1,5 @@
 import type { Bot } from "../../app/bot.ts";
+import { rowNumber } from "../../app/args.ts";
 import { PermissionError, UsageError, type ActionContext } from "../../app/context.ts";
 import type { CardResponse } from "../../app/inbound.ts";
 import { loadFacts, type MeetingFacts } from "./content.ts";
@@ -9,7 +10,8 @@ import { mayWrite, recorderOf } from "./service.ts";
 /** Card buttons: the minutes form (保存草稿 / 添加… / 提交) and 确认记录 on the group's recap. */
 
 async function factsOf(ctx: ActionContext): Promise<MeetingFacts> {
-  const f = await loadFacts(ctx.tx, Number(ctx.value.m));
+  const id = rowNumber(ctx.value.m);
+  const f = id ? await loadFacts(ctx.tx, id) : undefined;
   if (!f || f.org.id !== ctx.org?.id) throw new UsageError("找不到这次会议，卡片可能已失效。请发送 /纪要 查看。");
   if (f.meeting.status !== "held") throw new UsageError("会议还没有结束或已取消，暂不能填写记录。");
   return f;
@@ -36,8 +38,7 @@ async function formAction(ctx: ActionContext): Promise<CardResponse> {
 
 async function confirmAction(ctx: ActionContext): Promise<CardResponse> {
   const f = await factsOf(ctx);
-  const version = Number(ctx.value.v);
-  const result = await confirmRecord(ctx.tx, ctx.out, f, ctx.actor!, Number.isInteger(version) ? version : undefined, ctx.now);
+  const result = await confirmRecord(ctx.tx, ctx.out, f, ctx.actor!, rowNumber(ctx.value.v), ctx.now);
   // The recap card itself is patched through the outbox, for everyone in the group.
   return { toast: { type: result.ok ? "success" : "error", content: result.message.split("\n")[0]! } };
 }

@@ -6,9 +6,7 @@ import type { MeetingEndedEvent } from "../meetings/hooks.ts";
 import { formatDay } from "../meetings/time.ts";
 import { meetingTitle } from "../meetings/view.ts";
 import { loadFacts } from "./content.ts";
-import { recordBookDocx } from "./export/docx.ts";
 import { loadRecordBook, recordBookFileNames } from "./export/book.ts";
-import { meetingLedgerXlsx } from "./export/xlsx.ts";
 import { jobKeyPrefix, sendForm } from "./flows.ts";
 import { ensureMinutes, minutesOf, recorderOf, secretaryOf } from "./service.ts";
 
@@ -95,6 +93,9 @@ async function exportJob(ctx: JobContext, files: FileUploader | undefined): Prom
   // after a failed commit only uploads the same files again.
   const book = await loadRecordBook(ctx.db, org, year, ctx.now);
   const names = recordBookFileNames(book);
+  // The exporters (docx, exceljs) load on the first export: kept out of the bot's resident
+  // memory the rest of the time (about 26 MB; bench/README.md, target 4).
+  const [{ recordBookDocx }, { meetingLedgerXlsx }] = await Promise.all([import("./export/docx.ts"), import("./export/xlsx.ts")]);
   const docKey = await files.uploadFile(names.docx, await recordBookDocx(book), "doc");
   const xlsKey = await files.uploadFile(names.xlsx, await meetingLedgerXlsx(book), "xls");
   const missing = book.entries.filter((e) => e.status === "draft").length;

@@ -1,4 +1,5 @@
 import type { Bot } from "../../app/bot.ts";
+import { rowNumber } from "../../app/args.ts";
 import { UsageError, type ActionContext } from "../../app/context.ts";
 import type { CardResponse } from "../../app/inbound.ts";
 import { renderCard } from "../../lark/cards.ts";
@@ -17,9 +18,9 @@ function text(v: unknown): string {
 
 /** The item a private card names, checked against the organisation the card names. */
 async function itemOfCard(ctx: ActionContext): Promise<{ item: ItemFull; role: ItemRole }> {
-  const id = Number(ctx.value.item);
-  const row = Number.isInteger(id) ? await ctx.tx.rectificationItem.findUnique({ where: { id }, select: { orgId: true } }) : null;
-  if (!row || row.orgId !== ctx.org?.id) throw new UsageError("找不到这个整改事项，请发送 /整改 列表 重新查看。");
+  const id = rowNumber(ctx.value.item);
+  const row = id ? await ctx.tx.rectificationItem.findUnique({ where: { id }, select: { orgId: true } }) : null;
+  if (!id || !row || row.orgId !== ctx.org?.id) throw new UsageError("找不到这个整改事项，请发送 /整改 列表 重新查看。");
   const item = await loadItem(ctx.tx, id);
   return { item, role: await roleOf(ctx.tx, item, ctx.action.operatorOpenId) };
 }
@@ -87,8 +88,8 @@ async function createAction(ctx: ActionContext): Promise<CardResponse> {
 /** An upload the owner has to place: attach it to the chosen item. */
 async function attachAction(ctx: ActionContext): Promise<CardResponse> {
   const { item, role } = await itemOfCard(ctx);
-  const evidenceId = Number(ctx.value.ev);
-  const upload = Number.isInteger(evidenceId) ? await ctx.tx.rectificationEvidence.findUnique({ where: { id: evidenceId } }) : null;
+  const evidenceId = rowNumber(ctx.value.ev);
+  const upload = evidenceId ? await ctx.tx.rectificationEvidence.findUnique({ where: { id: evidenceId } }) : null;
   if (!upload || upload.uploadedBy !== ctx.action.operatorOpenId) throw new UsageError("找不到这份材料，请重新发送。");
   if (upload.itemId !== null) {
     const placed = await ctx.tx.rectificationItem.findUnique({ where: { id: upload.itemId } });

@@ -1,4 +1,5 @@
 import type { Bot } from "../../app/bot.ts";
+import { rowNumber } from "../../app/args.ts";
 import { UsageError, type CommandContext, type OrgInfo } from "../../app/context.ts";
 import { isSecretary } from "../../app/roles.ts";
 import type { Mention } from "../../app/inbound.ts";
@@ -24,7 +25,7 @@ const SUBCOMMANDS = "新增、列表、#编号（查看、进展、佐证、提�
 /** "#7", "＃7" or "7号" → 7. */
 function parseSeq(word: string | undefined): number | undefined {
   const m = /^[#＃](\d+)$/.exec(word ?? "") ?? /^(\d+)号$/.exec(word ?? "");
-  return m ? Number(m[1]) : undefined;
+  return m ? rowNumber(m[1]) : undefined;
 }
 
 /** The text after the first `n` words of what was typed, spacing kept. */

@@ -33,18 +33,25 @@ export function dueText(item: { dueOn: string | null; longTerm: boolean; status:
   return `${label}（还有 ${left} 天）`;
 }
 
+/**
+ * Free text people typed (problems, notes, comments) is shortened on the card so the card stays
+ * within Lark's 30 KB however much was typed; the full text stays in the history (/整改 #n 历史).
+ */
+const CARD_TEXT = 100;
+const CARD_PROBLEM = 300;
+
 function evidenceLine(e: ItemFull["evidence"][number], tz: string): string {
   const what =
-    e.kind === "image" ? `图片${e.fileName ? `「${e.fileName}」` : ""}`
-    : e.kind === "file" ? `文件「${e.fileName ?? "未命名"}」`
-    : e.kind === "link" ? `链接 ${e.content ?? ""}`
-    : `说明：${e.content ?? ""}`;
+    e.kind === "image" ? `图片${e.fileName ? `「${short(e.fileName, CARD_TEXT)}」` : ""}`
+    : e.kind === "file" ? `文件「${short(e.fileName ?? "未命名", CARD_TEXT)}」`
+    : e.kind === "link" ? `链接 ${short(e.content ?? "", CARD_TEXT)}`
+    : `说明：${short(e.content ?? "", CARD_TEXT)}`;
   return `${what}（${e.uploaderName}，${timeLabel(e.at, tz)}）`;
 }
 
-function historyLine(e: ItemFull["events"][number], tz: string): string {
+function historyLine(e: ItemFull["events"][number], tz: string, maxComment = Infinity): string {
   const change = e.toStatus && e.toStatus !== e.fromStatus ? `（${e.fromStatus ? `${statusLabel(e.fromStatus)} → ` : ""}${statusLabel(e.toStatus)}）` : "";
-  return `${timeLabel(e.at, tz)} ${e.actorName} ${EVENT_LABEL[e.action] ?? e.action}${change}${e.comment ? `：${e.comment}` : ""}`;
+  return `${timeLabel(e.at, tz)} ${e.actorName} ${EVENT_LABEL[e.action] ?? e.action}${change}${e.comment ? `：${short(e.comment, maxComment)}` : ""}`;
 }
 
 export interface ItemCardOptions {
@@ -60,7 +67,7 @@ export function itemCardData(item: ItemFull, role: ItemRole | undefined, now: Da
   const overdue = isOverdue(item, today);
   const act = !opts.inGroup && role ? role : undefined;
   const open = item.status !== "done";
-  const history = item.events.map((e) => historyLine(e, tz));
+  const history = item.events.map((e) => historyLine(e, tz, CARD_TEXT));
   const evidence = item.evidence.map((e) => evidenceLine(e, tz));
   return {
     org: item.orgId,
@@ -69,9 +76,9 @@ export function itemCardData(item: ItemFull, role: ItemRole | undefined, now: Da
     orgName: item.org.name,
     statusLabel: displayStatus(item, now),
     template: overdue ? "red" : STATUS_COLOR[item.status] ?? "blue",
-    banner: opts.banner ?? "",
-    problem: item.problem,
-    measures: item.measures ?? "",
+    banner: short(opts.banner ?? "", CARD_PROBLEM),
+    problem: short(item.problem, CARD_PROBLEM),
+    measures: short(item.measures ?? "", CARD_PROBLEM),
     category: item.category ?? "",
     sourceLabel: sourceLabel(item.source),
     scopeLabel: scopeLabel(item.scope),

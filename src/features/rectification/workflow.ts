@@ -109,7 +109,8 @@ export async function submitForVerification(tx: Tx, out: Outbox, item: ItemFull,
 }
 
 export async function acceptItem(tx: Tx, out: Outbox, item: ItemFull, role: ItemRole, comment: string, now: Date): Promise<string> {
-  if (item.status === "done") return `整改事项 #${item.seqNo} 已验收销号。`;
+  // A repeated click by the verifier is answered kindly; anyone else is refused as before closing.
+  if (item.status === "done" && role.canVerify) return `整改事项 #${item.seqNo} 已验收销号。`;
   requireVerify(item, role);
   await setStatus(tx, item, "done", { actorOpenId: role.openId, action: "accepted", comment: comment.trim() || null, at: now, data: { closedAt: now, closedBy: role.openId } });
   await cancelAllReminders(tx, item.id);

@@ -1,5 +1,6 @@
 import { PermissionError, UsageError, type ActionContext, type ActionDef } from "../../../app/context.ts";
 import type { CardResponse } from "../../../app/inbound.ts";
+import { clip, rowNumber } from "../../../app/args.ts";
 import { renderCard } from "../../../lark/cards.ts";
 import { patchIfFresh } from "../notify.ts";
 import { parsePickedDay } from "../../rectification/dates.ts";
@@ -15,7 +16,7 @@ function who(ctx: ActionContext) {
 async function opinionAction(ctx: ActionContext): Promise<CardResponse> {
   const { org } = who(ctx);
   const session = await sessionForCard(ctx.tx, org, ctx.value.s);
-  const text = typeof ctx.form.text === "string" ? ctx.form.text.trim().slice(0, 500) : "";
+  const text = typeof ctx.form.text === "string" ? clip(ctx.form.text.trim(), 500) : "";
   if (!isAbout(ctx.form.about)) throw new UsageError("请选择意见针对的对象。");
   if (!text) throw new UsageError("请填写意见内容。");
   await addOpinion(ctx.tx, session.id, ctx.form.about, text);
@@ -30,11 +31,12 @@ async function opinionFormAction(ctx: ActionContext): Promise<CardResponse> {
 
 async function talkAction(ctx: ActionContext): Promise<CardResponse> {
   const { org, actor } = who(ctx);
-  const { session, already } = await markTalkDone(ctx.tx, org, Number(ctx.value.t), actor, ctx.now);
+  const talkId = rowNumber(ctx.value.t);
+  const { session, already } = await markTalkDone(ctx.tx, org, talkId, actor, ctx.now);
   const talks = await talksOf(ctx.tx, session.id);
   const me = { id: actor.memberId, name: actor.name };
   // The other party's card shows the same pair: bring it up to date too.
-  const talk = talks.find((t) => t.id === Number(ctx.value.t))!;
+  const talk = talks.find((t) => t.id === talkId)!;
   for (const person of [talk.a, talk.b]) {
     if (person.id !== actor.memberId) await patchIfFresh(ctx.tx, ctx.out, `orglife:${session.id}:talks:${person.id}`, "org-life-talks", talkCardData(org, session, person, talks));
   }
@@ -50,13 +52,14 @@ async function problemAction(ctx: ActionContext): Promise<CardResponse> {
   const f = ctx.form;
   const scope = f.scope === "branch" ? "branch" : f.scope === "individual" ? "individual" : undefined;
   if (!scope) throw new UsageError("请选择问题层面：支部班子或党员个人。");
-  const owner = await ctx.tx.member.findUnique({ where: { id: Number(f.owner) } });
+  const ownerId = rowNumber(f.owner);
+  const owner = ownerId ? await ctx.tx.member.findUnique({ where: { id: ownerId } }) : null;
   if (!owner || owner.orgId !== org.id || !owner.active) throw new UsageError("请选择本支部的责任人。");
   const rawDue = f.due;
   const dueOn = rawDue ? parsePickedDay(rawDue) : undefined;
   if (rawDue && !dueOn) throw new UsageError("整改期限不是有效的日期，请重新选择。");
   const { seqNo } = await addProblem(ctx.tx, {
-    org, session, scope, problem: typeof f.problem === "string" ? f.problem.slice(0, 500) : "", measure: typeof f.measure === "string" ? f.measure.slice(0, 300) : "",
+    org, session, scope, problem: typeof f.problem === "string" ? clip(f.problem, 500) : "", measure: typeof f.measure === "string" ? clip(f.measure, 300) : "",
     ownerMemberId: owner.id, dueOn, longTerm: f.long_term === true, by: actor, now: ctx.now,
   });
   const notice = `已记录，并生成整改事项 #${seqNo}（已私信告知责任人 ${owner.name}）。可以继续记录下一条。`;

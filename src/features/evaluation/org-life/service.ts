@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Tx } from "../../../db/client.ts";
+import { rowNumber } from "../../../app/args.ts";
 import { UsageError, type OrgInfo } from "../../../app/context.ts";
 import type { Actor } from "../../../app/roles.ts";
 import { createRectificationItem } from "../../rectification/service.ts";
@@ -32,8 +33,8 @@ export async function ensureSession(tx: Tx, org: OrgInfo, now: Date) {
 }
 
 export async function sessionForCard(tx: Tx, org: OrgInfo, value: unknown): Promise<Session> {
-  const id = typeof value === "number" ? value : Number(value);
-  const session = Number.isInteger(id) ? await tx.orgLifeSession.findUnique({ where: { id } }) : null;
+  const id = rowNumber(value);
+  const session = id ? await tx.orgLifeSession.findUnique({ where: { id } }) : null;
   if (!session || session.orgId !== org.id) throw new UsageError("这张卡片已失效，请重新发送 /组织生活会 获取。");
   return session;
 }
@@ -108,8 +109,8 @@ export async function talksOf(tx: Tx, sessionId: number): Promise<TalkView[]> {
 }
 
 /** Marks a talk as held; either party or a committee member may. Marking twice changes nothing. */
-export async function markTalkDone(tx: Tx, org: OrgInfo, talkId: number, actor: Actor, now: Date) {
-  const talk = await tx.heartTalk.findUnique({ where: { id: talkId } });
+export async function markTalkDone(tx: Tx, org: OrgInfo, talkId: number | undefined, actor: Actor, now: Date) {
+  const talk = talkId ? await tx.heartTalk.findUnique({ where: { id: talkId } }) : null;
   const session = talk ? await tx.orgLifeSession.findUnique({ where: { id: talk.sessionId } }) : null;
   if (!talk || !session || session.orgId !== org.id) throw new UsageError("找不到这次谈话安排，请重新发送 /组织生活会 谈心。");
   const party = talk.aMemberId === actor.memberId || talk.bMemberId === actor.memberId;
@@ -183,8 +184,8 @@ export async function linkedMeeting(tx: Tx, org: OrgInfo, session: Session) {
 }
 
 export async function linkMeeting(tx: Tx, org: OrgInfo, session: Session, text: string | undefined) {
-  const no = Number((text ?? "").replace(/^[#第]/, "").replace(/次$/, ""));
-  if (!Number.isInteger(no) || no < 1) throw new UsageError("请写会议编号。", "/组织生活会 会议 12");
+  const no = rowNumber((text ?? "").replace(/^[#第]/, "").replace(/次$/, ""));
+  if (!no) throw new UsageError("请写会议编号。", "/组织生活会 会议 12");
   const meeting = await tx.meeting.findUnique({ where: { orgId_seqNo: { orgId: org.id, seqNo: no } } });
   if (!meeting) throw new UsageError(`本支部没有编号为 ${no} 的会议。`, "/组织生活会 会议 12");
   if (meeting.type !== "org_life_meeting") throw new UsageError(`第 ${no} 号会议不是组织生活会。`, "/组织生活会 会议 12");

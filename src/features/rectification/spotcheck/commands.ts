@@ -1,4 +1,5 @@
 import type { Bot } from "../../../app/bot.ts";
+import { clip, rowNumber } from "../../../app/args.ts";
 import { UsageError, type ActionContext, type CommandContext } from "../../../app/context.ts";
 import type { CardResponse } from "../../../app/inbound.ts";
 import { renderCard } from "../../../lark/cards.ts";
@@ -27,7 +28,7 @@ function parseRatio(word: string | undefined): number | undefined {
 
 function seqOf(word: string | undefined): number | undefined {
   const m = /^[#＃]?(\d+)$/.exec(word ?? "");
-  return m ? Number(m[1]) : undefined;
+  return m ? rowNumber(m[1]) : undefined;
 }
 
 async function drawCommand(ctx: CommandContext): Promise<void> {
@@ -86,7 +87,9 @@ async function spotCheckCommand(ctx: CommandContext): Promise<void> {
   }
   if (first === "列表" || first === "list") return listCommand(ctx);
   if (/^[#＃]\d+$/.test(first)) {
-    const sc = await spotCheckBySeq(ctx.tx, ctx.org!.id, seqOf(first)!);
+    const seq = seqOf(first);
+    if (seq === undefined) throw new UsageError(`本党委没有抽查 ${first}。发送 /抽查 列表 查看。`, "/抽查 列表");
+    const sc = await spotCheckBySeq(ctx.tx, ctx.org!.id, seq);
     await postReview(ctx, sc);
     return;
   }
@@ -95,9 +98,9 @@ async function spotCheckCommand(ctx: CommandContext): Promise<void> {
 
 /** The spot-check a review card names, which must belong to the committee whose chat it is in. */
 async function spotCheckOfCard(ctx: ActionContext): Promise<SpotCheckFull> {
-  const id = Number(ctx.value.sc);
-  const row = Number.isInteger(id) ? await ctx.tx.spotCheck.findUnique({ where: { id }, select: { committeeId: true } }) : null;
-  if (!row || row.committeeId !== ctx.org?.id) throw new UsageError("找不到这次抽查，请发送 /抽查 列表 查看。");
+  const id = rowNumber(ctx.value.sc);
+  const row = id ? await ctx.tx.spotCheck.findUnique({ where: { id }, select: { committeeId: true } }) : null;
+  if (!id || !row || row.committeeId !== ctx.org?.id) throw new UsageError("找不到这次抽查，请发送 /抽查 列表 查看。");
   return loadSpotCheck(ctx.tx, id);
 }
 
@@ -117,7 +120,8 @@ async function verdictAction(ctx: ActionContext): Promise<CardResponse> {
 async function findingAction(ctx: ActionContext): Promise<CardResponse> {
   const sc = await spotCheckOfCard(ctx);
   const orgId = Number(ctx.value.branch);
-  const text = typeof ctx.form[`finding_${orgId}`] === "string" ? String(ctx.form[`finding_${orgId}`]) : "";
+  // At most what the card's input takes (500): a longer forged value would not fit the review card.
+  const text = typeof ctx.form[`finding_${orgId}`] === "string" ? clip(String(ctx.form[`finding_${orgId}`]), 500) : "";
   const result = ctx.form[`result_${orgId}`];
   if (result !== "ok" && result !== "issue") throw new UsageError("请选择是否需要整改。");
   const dueRaw = ctx.form[`due_${orgId}`];

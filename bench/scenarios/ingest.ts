@@ -1,0 +1,129 @@
+/**
+ * Target 1: signed and encrypted message events (commands typed by members of bound branches)
+ * posted to POST /lark/events.
+ * - closed loop, 50 connections: events acknowledged with 200 per second; the same run measures
+ *   a bare endpoint (verify + decrypt only) on this machine as the ceiling;
+ * - processing: every event of the closed loop to its reply on the fake platform (rate limits
+ *   off); the backlog keeps the processor busy, so events / (last reply − first post) is its
+ *   sustained rate;
+ * - open loop: 300 events/s on a fixed schedule for 10 s, acknowledgement latency p99.
+ */
+import { forkTs, type RpcClient } from "../lib/ipc.ts";
+import { messageEnvelope, sign, type SignedPost } from "../lib/lark.ts";
+import { closedLoop, openLoop, percentile, uniformSchedule, type LoadResult } from "../lib/load.ts";
+import { branchOrgNo, chatIdOf, openIdOf, type SeedPlan } from "../lib/seed.ts";
+
+/** Commands a member would type; each gets its reply (cards and texts of varied size). */
+export const COMMANDS = ["/成员", "/会议", "/计划", "/小结", "/预警", "/党小组", "/会议规则", "/帮助"];
+
+export interface IngestOptions {
+  closedSeconds: number;
+  openRate: number;
+  openSeconds: number;
+  connections: number;
+  log: (line: string) => void;
+}
+
+export interface IngestResult {
+  closed: { events: number; seconds: number; perSecond: number; non200: number; p50: number; p99: number };
+  bare: { events: number; seconds: number; perSecond: number; non200: number };
+  ratio: number;
+  processing: { events: number; seconds: number; perSecond: number; missing: number; duplicates: number };
+  open: { offered: number; seconds: number; non200: number; p50: number; p99: number; max: number; replyP50: number; replyP99: number; missing: number };
+}
+
+let sequence = 0;
+
+/** Distinct messages from members of many branches (so no chat sees more than a few). */
+async function prepareEvents(fake: RpcClient, plan: SeedPlan, count: number): Promise<Array<{ id: string; envelope: Record<string, unknown> }>> {
+  const specs = Array.from({ length: count }, () => {
+    const i = sequence++;
+    const orgNo = branchOrgNo(plan, (i * 7919) % plan.branches);
+    return { chatId: chatIdOf(orgNo), senderOpenId: openIdOf(orgNo, (i * 31) % 29), text: COMMANDS[i % COMMANDS.length]!, mentionBot: true };
+  });
+  const made: Array<{ messageId: string; event: Record<string, unknown> }> = [];
+  for (let i = 0; i < specs.length; i += 2000) made.push(...(await fake.call("userMessages", specs.slice(i, i + 2000))));
+  return made.map((m) => ({ id: m.messageId, envelope: messageEnvelope(m.event) }));
+}
+
+const signAll = (events: Array<{ id: string; envelope: Record<string, unknown> }>): SignedPost[] => events.map((e) => sign("/lark/events", e.envelope, e.id));
+
+function pool(posts: SignedPost[]): () => SignedPost | undefined {
+  let next = 0;
+  return () => posts[next++];
+}
+
+/** Polls the fake platform until every message has a reply (or the time is up). */
+async function waitForReplies(fake: RpcClient, ids: string[], timeoutMs: number): Promise<Array<{ count: number; first: number }>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const replies: Array<{ count: number; first: number }> = await fake.call("replies", ids);
+    if (replies.every((r) => r.count > 0) || Date.now() > deadline) return replies;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+const ok = (r: LoadResult) => r.outcomes.filter((o) => o.status === 200);
+
+export async function runIngest(fake: RpcClient, botUrl: string, plan: SeedPlan, opts: IngestOptions): Promise<IngestResult> {
+  const { log } = opts;
+  // Warm-up: JIT and caches, as a bot that has been running for a while.
+  const warm = await prepareEvents(fake, plan, 1500);
+  await closedLoop({ url: botUrl, connections: opts.connections, durationMs: 60_000, next: pool(signAll(warm)) });
+  await waitForReplies(fake, warm.map((w) => w.id), 120_000);
+
+  // Closed loop.
+  const closedEvents = await prepareEvents(fake, plan, Math.ceil(opts.closedSeconds * 3000));
+  const closedPosts = signAll(closedEvents);
+  log(`  closed loop: ${opts.connections} connections, ${opts.closedSeconds} s`);
+  const closed = await closedLoop({ url: botUrl, connections: opts.connections, durationMs: opts.closedSeconds * 1000, next: pool(closedPosts) });
+  const acked = ok(closed);
+  const sentIds = closed.outcomes.map((o) => o.id);
+  const closedSeconds = (closed.endedAt - closed.startedAt) / 1000;
+
+  // Processing of the whole backlog, to the replies on the fake platform.
+  log(`  processing ${sentIds.length} events to their replies`);
+  const replies = await waitForReplies(fake, sentIds, 180_000);
+  const lastReply = Math.max(...replies.map((r) => r.first));
+  const processingSeconds = (lastReply - closed.startedWall) / 1000;
+
+  // The ceiling: the same route without storage, in its own process, same load.
+  const bare = forkTs("bench/lib/bare-server.ts");
+  await bare.ready;
+  const bareUrl: string = await bare.call("start");
+  const bareEvents = await prepareEvents(fake, plan, Math.ceil(opts.closedSeconds * 6000));
+  const bareRun = await closedLoop({ url: bareUrl, connections: opts.connections, durationMs: opts.closedSeconds * 1000, next: pool(signAll(bareEvents)) });
+  await bare.call("stop");
+  bare.child.kill();
+  const bareSeconds = (bareRun.endedAt - bareRun.startedAt) / 1000;
+
+  // Open loop at a fixed rate, after the backlog is gone.
+  const openEvents = await prepareEvents(fake, plan, Math.floor(opts.openRate * opts.openSeconds));
+  const openPosts = signAll(openEvents);
+  const schedule = uniformSchedule(opts.openRate, opts.openSeconds * 1000).map((atMs, i) => ({ atMs, req: openPosts[i]! }));
+  log(`  open loop: ${opts.openRate}/s for ${opts.openSeconds} s`);
+  const open = await openLoop({ url: botUrl, schedule });
+  const openReplies = await waitForReplies(fake, schedule.map((s) => s.req.id), 120_000);
+  const replyLatency = openReplies.map((r, i) => (r.count > 0 ? r.first - (open.startedWall + schedule[i]!.atMs) : NaN)).filter((x) => !Number.isNaN(x));
+  const lat = open.outcomes.map((o) => o.latencyMs);
+
+  const perSecond = acked.length / closedSeconds;
+  const barePerSecond = ok(bareRun).length / bareSeconds;
+  return {
+    closed: {
+      events: acked.length, seconds: closedSeconds, perSecond, non200: closed.outcomes.length - acked.length,
+      p50: percentile(closed.outcomes.map((o) => o.latencyMs), 50), p99: percentile(closed.outcomes.map((o) => o.latencyMs), 99),
+    },
+    bare: { events: ok(bareRun).length, seconds: bareSeconds, perSecond: barePerSecond, non200: bareRun.outcomes.length - ok(bareRun).length },
+    ratio: perSecond / barePerSecond,
+    processing: {
+      events: sentIds.length, seconds: processingSeconds, perSecond: sentIds.length / processingSeconds,
+      missing: replies.filter((r) => r.count === 0).length, duplicates: replies.filter((r) => r.count > 1).length,
+    },
+    open: {
+      offered: schedule.length, seconds: opts.openSeconds, non200: open.outcomes.filter((o) => o.status !== 200).length,
+      p50: percentile(lat, 50), p99: percentile(lat, 99), max: Math.max(...lat),
+      replyP50: percentile(replyLatency, 50), replyP99: percentile(replyLatency, 99), missing: openReplies.filter((r) => r.count === 0).length,
+    },
+  };
+}
