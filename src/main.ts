@@ -1,3 +1,4 @@
+import "./core/gc-tuning.ts"; // first: before the rest of the bot is loaded
 import { readConfig, ConfigError } from "./core/config.ts";
 import { createLogger } from "./core/log.ts";
 import { runningClock } from "./core/clock.ts";

@@ -91,7 +91,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const features = registerFeatures(bot, { directory: { chatMembers: (chatId) => gateway.chatMembers(chatId) }, calendar: config.calendar ? gateway : undefined, files: gateway });
 
   // Two loops: one processes stored events and due jobs, the other drains the outbox.
-  const processor = new EventProcessor(db, bot, log, instanceId);
+  const processor = new EventProcessor(db, bot, log, instanceId, () => ingest.busy());
   const jobs = new JobRunner(db, clock, log, instanceId);
   for (const [kind, handler] of bot.jobHandlers) jobs.register(kind, handler);
   const sender = new OutboxSender(db, gateway, new SendLimiter(opts.sendLimits ?? config.sendLimits ?? LARK_SEND_LIMITS), log, {

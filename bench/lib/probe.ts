@@ -1,7 +1,7 @@
 /**
  * Preloaded into the bot process for target 3 only (`node --import tsx --import
  * bench/lib/probe.ts src/main.ts`). It observes and changes nothing the bot does:
- * - every SQL statement the Prisma adapter prepares on better-sqlite3 is counted by verb and
+ * - every SQL statement the Prisma adapter runs on better-sqlite3 is counted by verb and
  *   table, and attributed (AsyncLocalStorage) to what issued it: a job by kind, the event
  *   processor, the sender, ingestion;
  * - time spent inside SQLite (statement execution) is summed per attribution;
@@ -29,31 +29,30 @@ function classify(sql: string): string {
 const tagNow = () => als.getStore() ?? "other";
 const bump = (m: Map<string, number>, k: string, v: number) => m.set(k, (m.get(k) ?? 0) + v);
 
-const statementKey = new WeakMap<object, string>();
-let slowest: Array<{ ms: number; sql: string }> = [];
-const origPrepare = Database.prototype.prepare;
-Database.prototype.prepare = function (this: unknown, sql: string) {
-  const key = `${tagNow()}|${classify(sql)}`;
-  bump(counts, key, 1);
-  const stmt = origPrepare.call(this, sql);
-  statementKey.set(stmt, key);
-  return stmt;
-};
-// Statement execution time (the adapter runs every statement through run() or raw().all()).
+let slowest: Array<{ ms: number; sql: string; count?: number }> = [];
+/** Statements slower than this are listed with their text (BENCH_SLOW_MS, default 20). */
+const SLOW_MS = Number(process.env.BENCH_SLOW_MS ?? 20);
+// Every statement execution is counted and timed where it runs (the bot reuses prepared
+// statements, src/db/statement-cache.ts, so preparing says nothing about how often one runs).
 const scratch = new Database(":memory:");
 const Statement = Object.getPrototypeOf(scratch.prepare("SELECT 1"));
 scratch.close();
 for (const method of ["run", "all", "get"] as const) {
   const orig = Statement[method];
-  Statement[method] = function (this: unknown, ...args: unknown[]) {
+  Statement[method] = function (this: { source: string }, ...args: unknown[]) {
+    const key = `${tagNow()}|${classify(this.source)}`;
+    bump(counts, key, 1);
     const t = performance.now();
     try {
       return orig.apply(this, args);
     } finally {
       const ms = performance.now() - t;
-      bump(sqliteMs, statementKey.get(this as object) ?? tagNow(), ms);
-      if (ms > 20) {
-        slowest.push({ ms, sql: (this as { source: string }).source.slice(0, 600) });
+      bump(sqliteMs, key, ms);
+      if (ms > SLOW_MS) {
+        const sql = this.source.replace(/\?(,\?)+/g, "?…").slice(0, 700);
+        const same = slowest.find((x) => x.sql === sql);
+        if (same) (same.ms += ms), (same.count = (same.count ?? 1) + 1);
+        else slowest.push({ ms, sql, count: 1 });
         slowest = slowest.sort((a, b) => b.ms - a.ms).slice(0, 10);
       }
     }
@@ -116,6 +115,9 @@ jobProto.runOne = function (this: unknown, job: { kind: string; key: string }) {
   });
 };
 tagMethod(EventProcessor.prototype as any, "runDue", () => "events");
+// Diagnostics only (never set by `npm run bench`): the acknowledgement path with nothing processed.
+if (process.env.BENCH_NO_PROCESSING) (EventProcessor.prototype as any).runDue = async () => 0;
+if (process.env.BENCH_NO_JOBS) (JobRunner.prototype as any).runDue = async () => 0;
 tagMethod(OutboxSender.prototype as any, "drainOnce", () => "sender");
 tagMethod(Ingest.prototype as any, "storeEvent", () => "ingest");
 tagMethod(Ingest.prototype as any, "handleCard", () => "cards");

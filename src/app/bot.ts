@@ -136,8 +136,9 @@ export class Bot {
   private async processMessage(tx: Tx, message: IncomingMessage): Promise<void> {
     const org = message.chatType === "group" ? await orgByChat(tx, message.chatId) : undefined;
     const out = new Outbox(tx, org?.id, this.deps.realNow);
-    const actor = org ? await actorIn(tx, org.id, message.senderOpenId) : undefined;
+    // The sender's memberships include the one in this chat's organisation, if any: read once.
     const memberships = await membershipsOf(tx, message.senderOpenId);
+    const actor = org ? memberships.find((m) => m.org.id === org.id)?.actor : undefined;
     const parsed = parseCommand(message);
     const base = {
       tx,

@@ -63,10 +63,11 @@ export class Ingest {
    */
   async storeEvent(event: InboundEvent, eventType: string): Promise<"stored" | "duplicate"> {
     const row: EventRow = { dedupeKey: dedupeKeyOf(event), eventId: event.eventId || null, eventType, payload: JSON.stringify(event), receivedAt: new Date() };
+    this.storing++;
     const outcome = await new Promise<"stored" | "duplicate">((resolve, reject) => {
       this.waiting.push({ row, resolve, reject });
-      void this.flush();
-    });
+      this.scheduleFlush();
+    }).finally(() => this.storing--);
     if (outcome === "duplicate") this.log.info({ dedupeKey: row.dedupeKey, eventType }, "duplicate event ignored");
     else this.onStored();
     return outcome;
@@ -74,11 +75,28 @@ export class Ingest {
 
   private readonly waiting: Array<{ row: EventRow; resolve: (o: "stored" | "duplicate") => void; reject: (err: unknown) => void }> = [];
   private flushing = false;
+  private flushScheduled = false;
+  private storing = 0;
+
+  /** Events being stored right now: requests from Lark waiting for their acknowledgement. */
+  busy(): boolean {
+    return this.storing > 0;
+  }
 
   /**
-   * Group commit: the events that arrive while one write is in progress are written together by
-   * the next, one statement for a burst instead of one per event (bench/README.md, target 1).
+   * Group commit: the write waits for the end of the current turn of the event loop, so every
+   * push that arrived together is in it; events that arrive while it runs go in the next one.
+   * One statement for a burst instead of one per event (bench/README.md, target 1).
    */
+  private scheduleFlush(): void {
+    if (this.flushScheduled || this.flushing) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      void this.flush();
+    });
+  }
+
   private async flush(): Promise<void> {
     if (this.flushing) return;
     this.flushing = true;
@@ -97,30 +115,28 @@ export class Ingest {
     }
   }
 
-  /** Inserts the rows that are new; the others (stored before, or twice in the batch) are duplicates. */
+  /**
+   * Inserts the batch with one statement. Duplicates are rare (Lark redelivers what it did not
+   * see acknowledged): only when the batch holds one is it settled row by row.
+   */
   private async insert(rows: EventRow[]): Promise<Array<"stored" | "duplicate">> {
     if (rows.length === 1) return [await this.insertOne(rows[0]!)];
-    const eventIds = rows.map((r) => r.eventId).filter((id): id is string => id !== null);
-    const known = await this.db.inboundEvent.findMany({
-      where: { OR: [{ dedupeKey: { in: rows.map((r) => r.dedupeKey) } }, { eventId: { in: eventIds } }] },
-      select: { dedupeKey: true, eventId: true },
-    });
-    const keys = new Set(known.map((k) => k.dedupeKey));
-    const ids = new Set(known.map((k) => k.eventId));
+    const keys = new Set<string>();
+    const ids = new Set<string>();
     const outcomes = rows.map((r) => {
-      if (keys.has(r.dedupeKey) || (r.eventId !== null && ids.has(r.eventId))) return "duplicate" as const;
+      if (keys.has(r.dedupeKey) || (r.eventId !== null && ids.has(r.eventId))) return "duplicate" as const; // twice in this batch
       keys.add(r.dedupeKey);
       if (r.eventId !== null) ids.add(r.eventId);
       return "stored" as const;
     });
-    const fresh = rows.filter((_, i) => outcomes[i] === "stored");
     try {
-      await this.db.inboundEvent.createMany({ data: fresh });
+      await this.db.inboundEvent.createMany({ data: rows.filter((_, i) => outcomes[i] === "stored") });
       return outcomes;
     } catch (err) {
       if (!isUniqueViolation(err)) throw err;
-      // Another instance stored one of them meanwhile: settle the batch one by one.
-      return Promise.all(rows.map((r) => this.insertOne(r)));
+      const settled: Array<"stored" | "duplicate"> = [];
+      for (const r of rows) settled.push(await this.insertOne(r));
+      return settled;
     }
   }
 
@@ -142,28 +158,29 @@ export class Ingest {
     const actionName = typeof action.value.a === "string" ? action.value.a : "?";
     const sensitive = this.bot.allActions().some((d) => d.name === actionName && d.sensitive);
     const dedupeKey = cardDedupeKey(action, sensitive);
-    const seen = await this.db.inboundEvent.findFirst({
-      where: { OR: [{ dedupeKey }, ...(action.eventId ? [{ eventId: action.eventId }] : [])] },
-    });
-    if (seen) return seen.response ? (JSON.parse(seen.response) as CardResponse) : BUSY;
+    const receivedAt = new Date();
     try {
       return await this.db.$transaction(async (tx) => {
-        const row = await tx.inboundEvent.create({
+        // Transactions run one at a time, so a redelivery looks after the first click committed.
+        const seen = await tx.inboundEvent.findFirst({
+          where: { OR: [{ dedupeKey }, ...(action.eventId ? [{ eventId: action.eventId }] : [])] },
+          select: { response: true },
+        });
+        if (seen) return seen.response ? (JSON.parse(seen.response) as CardResponse) : BUSY;
+        const response = await this.bot.handleCardAction(tx, action);
+        await tx.inboundEvent.create({
           data: {
             dedupeKey,
             eventId: action.eventId ?? null,
             eventType: "card.action.trigger",
             // Only the action's name: values may be ballots or ratings (anonymity, issue #6).
             payload: JSON.stringify({ action: actionName }),
-            status: "processing",
+            status: "done",
             attempts: 1,
-            receivedAt: new Date(),
+            receivedAt,
+            processedAt: new Date(),
+            response: JSON.stringify(response),
           },
-        });
-        const response = await this.bot.handleCardAction(tx, action);
-        await tx.inboundEvent.update({
-          where: { id: row.id },
-          data: { status: "done", processedAt: new Date(), response: JSON.stringify(response) },
         });
         return response;
       });

@@ -7,6 +7,7 @@ import type { InboundEvent } from "./inbound.ts";
 
 const LOCK_MS = 60_000;
 const MAX_ATTEMPTS = 3;
+const ACK_FIRST_MS = 50;
 
 /**
  * Works through stored events after they were acknowledged. Each event's effects and its
@@ -18,6 +19,8 @@ export class EventProcessor {
     private readonly bot: Bot,
     private readonly log: Logger,
     private readonly instanceId: string,
+    /** True while Lark's requests wait for their acknowledgement: they go first. */
+    private readonly acknowledging: () => boolean = () => false,
   ) {}
 
   /** Processes up to `limit` due events; returns how many were processed. */
@@ -52,11 +55,21 @@ export class EventProcessor {
       orderBy: { id: "asc" },
     });
     for (const row of mine) {
+      await this.giveWay();
       await this.processOne(row);
-      // Between events, let the server acknowledge what Lark pushes meanwhile (see Loop).
-      await new Promise((resolve) => setImmediate(resolve));
     }
     return mine.length;
+  }
+
+  /**
+   * Between events, the server acknowledges what Lark pushed meanwhile: an event is stored
+   * before its 200, and storing waits for the event being processed. Under a burst of pushes
+   * processing pauses, for at most ACK_FIRST_MS at a time, so it still goes on.
+   */
+  private async giveWay(): Promise<void> {
+    await new Promise((resolve) => setImmediate(resolve));
+    const until = Date.now() + ACK_FIRST_MS;
+    while (this.acknowledging() && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 1));
   }
 
   private async processOne(row: InboundRow): Promise<void> {

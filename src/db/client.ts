@@ -1,6 +1,9 @@
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import type { Database as BetterSqliteDatabase } from "better-sqlite3";
 import { PrismaClient } from "../generated/prisma/client.ts";
 import { migrateDatabase, sqlitePath } from "./migrate.ts";
+import { installPlanCache } from "./plan-cache.ts";
+import { withStatementCache } from "./statement-cache.ts";
 
 export type Db = PrismaClient;
 /** The client inside an interactive transaction. */
@@ -9,6 +12,7 @@ export type Tx = Omit<PrismaClient, "$connect" | "$disconnect" | "$on" | "$trans
 /** Migrates the file, then opens it through Prisma's better-sqlite3 driver adapter. */
 export async function openDatabase(databaseUrl: string): Promise<Db> {
   migrateDatabase(databaseUrl);
+  installPlanCache();
   const adapter = oneStatementAtATime(withPlainIntegers(new PrismaBetterSQLite3(
     { url: sqlitePath(databaseUrl), timeout: 15_000 },
     { timestampFormat: "unixepoch-ms" },
@@ -36,16 +40,35 @@ function oneStatementAtATime(factory: PrismaBetterSQLite3): PrismaBetterSQLite3 
   const connect = factory.connect.bind(factory);
   factory.connect = async () => {
     const adapter = await connect();
-    let tail: Promise<void> = Promise.resolve();
-    const acquire = (): Promise<() => void> => {
-      let release!: () => void;
-      const held = new Promise<void>((resolve) => (release = resolve));
-      const turn = tail.then(() => release);
-      tail = tail.then(() => held);
-      return turn;
+    // Whoever holds the connection, then waiting single statements before waiting transactions:
+    // a statement is short (storing acknowledged events, the sender's updates), a transaction is
+    // a whole event's or click's work. A few statements in a row at most, so transactions go on.
+    const waiting = { statement: [] as Array<() => void>, transaction: [] as Array<() => void> };
+    let busy = false;
+    let statementsInARow = 0;
+    const next = () => {
+      const statementTurn = waiting.statement.length > 0 && (statementsInARow < 8 || waiting.transaction.length === 0);
+      const grant = statementTurn ? waiting.statement.shift() : waiting.transaction.shift();
+      statementsInARow = statementTurn ? statementsInARow + 1 : 0;
+      if (grant) grant();
+      else busy = false;
     };
+    const acquire = (kind: keyof typeof waiting): Promise<() => void> =>
+      new Promise((resolve) => {
+        const grant = () => {
+          let released = false;
+          resolve(() => {
+            if (!released) (released = true), next();
+          });
+        };
+        if (busy) waiting[kind].push(grant);
+        else {
+          busy = true;
+          grant();
+        }
+      });
     const exclusive = <A extends unknown[], R>(fn: (...args: A) => Promise<R>) => async (...args: A): Promise<R> => {
-      const release = await acquire();
+      const release = await acquire("statement");
       try {
         return await fn(...args);
       } finally {
@@ -56,13 +79,10 @@ function oneStatementAtATime(factory: PrismaBetterSQLite3): PrismaBetterSQLite3 
     adapter.executeRaw = exclusive(adapter.executeRaw.bind(adapter));
     const startTransaction = adapter.startTransaction.bind(adapter);
     adapter.startTransaction = async (...args: Parameters<Adapter["startTransaction"]>): Promise<Transaction> => {
-      const release = await acquire();
+      const release = await acquire("transaction");
       try {
         const tx = await startTransaction(...args);
-        let released = false;
-        const once = () => {
-          if (!released) (released = true), release();
-        };
+        const once = release;
         const commit = tx.commit.bind(tx);
         const rollback = tx.rollback.bind(tx);
         tx.commit = async () => {
@@ -101,7 +121,9 @@ function withPlainIntegers(factory: PrismaBetterSQLite3): PrismaBetterSQLite3 {
   const connect = factory.connect.bind(factory);
   factory.connect = async () => {
     const adapter = await connect();
-    (adapter as unknown as { client: { defaultSafeIntegers(on: boolean): void } }).client.defaultSafeIntegers(false);
+    const client = (adapter as unknown as { client: BetterSqliteDatabase }).client;
+    client.defaultSafeIntegers(false);
+    withStatementCache(client);
     return adapter;
   };
   return factory;
@@ -122,7 +144,12 @@ export function isUniqueViolation(err: unknown): boolean {
   return typeof err === "object" && err !== null && (err as { code?: string }).code === "P2002";
 }
 
-/** Online backup of the live database file (better-sqlite3's backup API: consistent under WAL). */
+/**
+ * Online backup of the live database file (better-sqlite3's backup API: consistent under WAL).
+ * The copy is then released from the claims that were in flight when it was taken — a message
+ * being sent, an event or a job being worked on: no instance will ever finish them in the copy,
+ * and a restored bot would otherwise wait out their locks (a chat's queue held for a minute).
+ */
 export async function backupDatabase(databaseUrl: string, destination: string): Promise<void> {
   const { default: Database } = await import("better-sqlite3");
   const source = new Database(sqlitePath(databaseUrl), { readonly: true, timeout: 15_000 });
@@ -130,5 +157,15 @@ export async function backupDatabase(databaseUrl: string, destination: string): 
     await source.backup(destination);
   } finally {
     source.close();
+  }
+  const copy = new Database(destination);
+  try {
+    copy.transaction(() => {
+      copy.prepare(`UPDATE "OutboxMessage" SET "lockedUntil" = 0 WHERE "status" = 'sending'`).run();
+      copy.prepare(`UPDATE "InboundEvent" SET "lockedUntil" = 0 WHERE "status" = 'processing'`).run();
+      copy.prepare(`UPDATE "Job" SET "lockedUntil" = 0 WHERE "status" = 'running'`).run();
+    })();
+  } finally {
+    copy.close();
   }
 }

@@ -83,6 +83,11 @@ describe("online backup and restore drill", () => {
       expect(await copy.member.count()).toBe(membersAtStart);
       expect(await copy.partyGroup.count({ where: { name: "备份演练小组" } })).toBe(1);
       expect(await copy.outboxMessage.count({ where: { content: { contains: "备份前写入的标记" } } })).toBe(1);
+      // Claims in flight at the backup are released in the copy: nothing waits out a lock.
+      const held = { lockedUntil: { gt: new Date(0) } };
+      expect(await copy.outboxMessage.count({ where: { status: "sending", ...held } })).toBe(0);
+      expect(await copy.inboundEvent.count({ where: { status: "processing", ...held } })).toBe(0);
+      expect(await copy.job.count({ where: { status: "running", ...held } })).toBe(0);
     } finally {
       await copy.$disconnect();
     }

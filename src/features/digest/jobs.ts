@@ -181,7 +181,8 @@ async function sendDigests(tx: Tx, out: Outbox, orgs: OrgInfo[], period: Period,
   const children = committees.length
     ? (await tx.partyOrg.findMany({ where: { parentId: { in: committees.map((c) => c.id) } } })).map(toOrgInfo)
     : [];
-  const all = [...branches, ...children.filter((c) => !branches.some((b) => b.id === c.id))];
+  const posting = new Set(branches.map((b) => b.id));
+  const all = [...branches, ...children.filter((c) => !posting.has(c.id))];
   const sections = await deps.sections.collect(tx, all, period, now);
   await out.cards(
     branches.map((org) => ({

@@ -13,7 +13,7 @@ import {
 } from "./rules.ts";
 import { formatRulesText, resetRules, saveFrequency, saveReminderOffsets, saveThemeDay } from "./rules-store.ts";
 import {
-  EXCLUSION_GROUNDS, EXCLUSION_WORDS, attendanceOf, correctAttendance, createMeeting, fullMemberCount, listExclusions,
+  EXCLUSION_GROUNDS, EXCLUSION_WORDS, attendanceOf, attendanceOfMany, correctAttendance, createMeeting, fullMemberCount, listExclusions,
   loadMeeting, loadRules, markMakeupDone, meetingBySeq, parseSeq, pendingMakeups, recordExclusion, requireManage,
   resolveMember, revokeExclusion, upcomingMeetings, recentMeetings, SEQ_EXAMPLE,
   type MeetingView,
@@ -143,12 +143,9 @@ async function meetingsCommand(ctx: CommandContext) {
     return;
   }
   const [upcoming, recent] = await Promise.all([upcomingMeetings(ctx.tx, org.id, ctx.now), recentMeetings(ctx.tx, org.id, ctx.now)]);
-  const line = async (m: MeetingView) => ({ line: listLine(org, m, ctx.now), sub: listSub(m, await attendanceOf(ctx.tx, m.id), ctx.now) });
-  await ctx.replyCard("meeting-list", {
-    orgName: org.name,
-    upcoming: await Promise.all(upcoming.map(line)),
-    recent: await Promise.all(recent.map(line)),
-  });
+  const attendance = await attendanceOfMany(ctx.tx, [...upcoming, ...recent].map((m) => m.id));
+  const line = (m: MeetingView) => ({ line: listLine(org, m, ctx.now), sub: listSub(m, attendance.get(m.id) ?? [], ctx.now) });
+  await ctx.replyCard("meeting-list", { orgName: org.name, upcoming: upcoming.map(line), recent: recent.map(line) });
 }
 
 // ───────────────────────────── /改期, /取消 ─────────────────────────────

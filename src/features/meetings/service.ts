@@ -120,8 +120,14 @@ export async function meetingBySeq(tx: Tx, org: OrgInfo, seqNo: number): Promise
 }
 
 export async function attendanceOf(tx: Tx, meetingId: number): Promise<AttendanceView[]> {
-  const rows = await tx.meetingAttendance.findMany({ where: { meetingId }, include: { member: true }, orderBy: { memberId: "asc" } });
-  return rows.map((r) => ({
+  return (await attendanceOfMany(tx, [meetingId])).get(meetingId) ?? [];
+}
+
+/** The attendance of several meetings in one read (lists: one query, not one per meeting). */
+export async function attendanceOfMany(tx: Tx, meetingIds: number[]): Promise<Map<number, AttendanceView[]>> {
+  const rows = await tx.meetingAttendance.findMany({ where: { meetingId: { in: meetingIds } }, include: { member: true }, orderBy: [{ meetingId: "asc" }, { memberId: "asc" }] });
+  const byMeeting = new Map<number, AttendanceView[]>(meetingIds.map((id) => [id, []]));
+  for (const r of rows) byMeeting.get(r.meetingId)?.push({
     memberId: r.memberId,
     openId: r.member.openId,
     name: r.member.name,
@@ -134,7 +140,8 @@ export async function attendanceOf(tx: Tx, meetingId: number): Promise<Attendanc
     final: (r.final as FinalStatus | null) ?? null,
     makeupRequired: r.makeupRequired,
     makeupDoneAt: r.makeupDoneAt,
-  }));
+  });
+  return byMeeting;
 }
 
 export interface AttendanceCounts {

@@ -118,9 +118,11 @@ export function signinData(org: OrgInfo, m: MeetingView, rows: AttendanceView[],
  * personal reminders) and queues the patches. With `onlyMember`, personal cards of other
  * people are left alone (their content did not change).
  */
-export async function refreshMeetingCards(tx: Tx, out: Outbox, org: OrgInfo, meetingId: number, now: Date, onlyMember?: number): Promise<void> {
-  const m = await loadMeeting(tx, meetingId);
+/** `meeting`: its id, or the meeting as the caller just read it when its row did not change (a sign-in). */
+export async function refreshMeetingCards(tx: Tx, out: Outbox, org: OrgInfo, meeting: number | MeetingView, now: Date, onlyMember?: number): Promise<void> {
+  const m = typeof meeting === "number" ? await loadMeeting(tx, meeting) : meeting;
   if (!m) return;
+  const meetingId = m.id;
   const rows = await attendanceOf(tx, meetingId);
   const refs = await tx.outboxMessage.findMany({
     // A range on the indexed cardRef (":" + 1 = ";"), so this stays cheap as the outbox grows.

@@ -1,0 +1,122 @@
+/**
+ * bench/README.md from a results file: the machine, the command, every target with the median
+ * of the runs and each run, the statement count of the digest, and how to read the figures.
+ */
+import { writeFileSync } from "node:fs";
+import type { IngestResult } from "../scenarios/ingest.ts";
+import type { SigninResult } from "../scenarios/signin.ts";
+import type { ComputeResult, DeliveryResult } from "../scenarios/digest.ts";
+import { median } from "./load.ts";
+
+export interface BenchResults {
+  when: string;
+  command: string;
+  machine: { cpus: number; cpuModel: string; memoryGb: number; node: string; loadAtEnd: string };
+  quick: boolean;
+  durationSeconds: number;
+  runs: Array<{
+    load: string;
+    ingest: IngestResult;
+    signin: SigninResult;
+    growth500: ComputeResult;
+    digest: { load: string; compute: ComputeResult; delivery: DeliveryResult };
+  }>;
+}
+
+type Row = { target: string; goal: string; values: number[]; format: (v: number) => string; pass: (v: number) => boolean };
+
+const f0 = (v: number) => v.toFixed(0);
+const f1 = (v: number) => v.toFixed(1);
+const f2 = (v: number) => v.toFixed(2);
+const pct = (v: number) => `${(v * 100).toFixed(1)} %`;
+
+function rows(r: BenchResults): Row[] {
+  const runs = r.runs;
+  return [
+    { target: "1 · acknowledged events/s, closed loop, 50 connections", goal: "≥ 1,000/s", values: runs.map((x) => x.ingest.closed.perSecond), format: f0, pass: (v) => v >= 1000 },
+    { target: "1 · ceiling: bare endpoint (verify + decrypt), same load", goal: "(reference)", values: runs.map((x) => x.ingest.bare.perSecond), format: f0, pass: () => true },
+    { target: "1 · bot / ceiling", goal: "(reference)", values: runs.map((x) => x.ingest.ratio), format: pct, pass: () => true },
+    { target: "1 · open loop 300/s for 10 s: ack latency p99", goal: "≤ 50 ms", values: runs.map((x) => x.ingest.open.p99), format: (v) => `${f1(v)} ms`, pass: (v) => v <= 50 },
+    { target: "1 · events processed to their reply, sustained", goal: "≥ 500/s", values: runs.map((x) => x.ingest.processing.perSecond), format: (v) => `${f0(v)}/s`, pass: (v) => v >= 500 },
+    { target: "2 · 签到 storm (5,000 members, 200 branches): callback p99", goal: "≤ 100 ms", values: runs.map((x) => x.signin.p99), format: (v) => `${f1(v)} ms`, pass: (v) => v <= 100 },
+    { target: "2 · sign-ins counted (expected 5,000, each once)", goal: "= 5,000", values: runs.map((x) => x.signin.signedIn), format: f0, pass: (v) => v === 5000 },
+    { target: "3 · 2,000 branches: all digests computed", goal: "≤ 10 s", values: runs.map((x) => x.digest.compute.seconds), format: (v) => `${f2(v)} s`, pass: (v) => v <= 10 },
+    { target: "3 · SQL statements of the digest job", goal: "bounded", values: runs.map((x) => x.digest.compute.statements), format: f0, pass: () => true },
+    { target: "3 · delivered at share of the allowed rate", goal: "≥ 90 %", values: runs.map((x) => x.digest.delivery.shareOfAllowedRate), format: pct, pass: (v) => v >= 0.9 },
+    { target: "3 · duplicates / losses", goal: "0 / 0", values: runs.map((x) => x.digest.delivery.duplicates + x.digest.delivery.missing), format: f0, pass: (v) => v === 0 },
+    { target: "4 · peak RSS of the bot during target 3", goal: "≤ 300 MB", values: runs.map((x) => x.digest.delivery.peakRssMb), format: (v) => `${f0(v)} MB`, pass: (v) => v <= 300 },
+    { target: "5 · digest computation, 500 branches", goal: "(reference)", values: runs.map((x) => x.growth500.seconds), format: (v) => `${f2(v)} s`, pass: () => true },
+    { target: "5 · time(2,000) / time(500)", goal: "≤ 4.5", values: runs.map((x) => x.digest.compute.seconds / x.growth500.seconds), format: f2, pass: (v) => v <= 4.5 },
+  ];
+}
+
+function table(r: BenchResults): string {
+  const head = `| Target | Goal | Median | ${r.runs.map((_, i) => `Run ${i + 1}`).join(" | ")} | Met |`;
+  const sep = `|---|---|---|${r.runs.map(() => "---").join("|")}|---|`;
+  const lines = rows(r).map((row) => {
+    const m = median(row.values);
+    return `| ${row.target} | ${row.goal} | **${row.format(m)}** | ${row.values.map(row.format).join(" | ")} | ${row.goal.startsWith("(") || row.goal === "bounded" ? "" : row.pass(m) ? "yes" : "**no**"} |`;
+  });
+  return [head, sep, ...lines].join("\n");
+}
+
+function details(r: BenchResults): string {
+  const out: string[] = [];
+  r.runs.forEach((x, i) => {
+    const { ingest: g, signin: s, digest: d, growth500: gr } = x;
+    out.push(`**Run ${i + 1}** (load average at start: ${x.load} / ${d.load})`);
+    out.push(`- Target 1: closed loop ${g.closed.events} events in ${f1(g.closed.seconds)} s (ack p50 ${f1(g.closed.p50)} ms, p99 ${f1(g.closed.p99)} ms, non-200: ${g.closed.non200}); bare endpoint ${g.bare.events} in ${f1(g.bare.seconds)} s; open loop ${g.open.offered} offered, ack p50 ${f1(g.open.p50)} ms, p99 ${f1(g.open.p99)} ms, max ${f0(g.open.max)} ms, non-200: ${g.open.non200}; processing ${g.processing.events} events to their replies in ${f1(g.processing.seconds)} s, missing replies ${g.processing.missing}, duplicated replies ${g.processing.duplicates}.`);
+    out.push(`- Target 2: ${s.clicks} callbacks (${s.redeliveries} redelivered by Lark, ${s.doubleClicks} second clicks) in ${s.windowSeconds} s; p50 ${f1(s.p50)} ms, p99 ${f1(s.p99)} ms, max ${f0(s.max)} ms; non-200: ${s.non200}; failure toasts: ${s.failedToasts}; signed in ${s.signedIn}/${s.expectedSignIns}; click rows ${s.clickRows}; redeliveries answered with the first answer: ${s.redeliveriesAnsweredAlike}/${s.redeliveries}.`);
+    out.push(`- Target 3: ${d.compute.organisations} organisations in ${f2(d.compute.seconds)} s (${f2(d.compute.sqliteSeconds)} s of it inside SQLite), ${d.compute.statements} statements; delivered ${d.delivery.delivered}/${d.delivery.expected} in ${f1(d.delivery.seconds)} s (the limits allow ${f1(d.delivery.idealSeconds)} s), ${f0(d.delivery.perMinute)} messages/min, rate-limited calls ${d.delivery.rateLimitedCalls}, duplicates ${d.delivery.duplicates}, missing ${d.delivery.missing}; peak RSS ${f0(d.compute.peakRssMb)} MB after computing, ${f0(d.delivery.peakRssMb)} MB at the end.`);
+    out.push(`- Target 5: 500 branches (505 organisations) in ${f2(gr.seconds)} s, ${gr.statements} statements.`);
+    out.push("");
+  });
+  return out.join("\n");
+}
+
+function statements(r: BenchResults): string {
+  const byKind = r.runs[0]!.digest.compute.statementsByKind;
+  const sorted = Object.entries(byKind).sort((a, b) => b[1] - a[1]);
+  return sorted.map(([k, v]) => `\`${k}\` ${v}`).join(" · ");
+}
+
+export function writeReport(r: BenchResults, file: string): void {
+  const m = r.machine;
+  const text = `# Benchmarks at committee scale (issue 10)
+
+Generated by \`${r.command}\` on ${r.when} in ${Math.round(r.durationSeconds)} s. Do not edit by hand: run the command again.
+
+**Machine:** ${m.cpus} CPUs (${m.cpuModel}), ${m.memoryGb.toFixed(1)} GB memory, Node ${m.node}, SQLite through Prisma 6.19 (better-sqlite3 driver adapter). Load average at the end: ${m.loadAtEnd}. The machine is shared: compare runs only at a similar load.
+
+**Command:** \`npm run bench\` (about 7 minutes; \`npm run bench -- --quick\` is a one-run smoke test that leaves this file alone). Raw figures: \`bench/results/latest.json\`.
+
+## Targets against measurements (median of ${r.runs.length} runs)
+
+${table(r)}
+
+## What runs
+
+- **The real bot process**: \`node --import tsx src/main.ts\` in webhook mode, its database a copy of a seeded file, \`LARK_DOMAIN\` pointing at the fake platform, \`BOT_CLOCK\` at Monday 2026-11-30 08:59:57 (target 3) or 14:20 (targets 1 and 2), \`LOG_LEVEL=warn\`. For target 3 (and the 500-branch run) \`bench/lib/probe.ts\` is preloaded: it counts the SQL statements the Prisma adapter prepares, attributes them to the job that issued them, times the jobs and samples memory; it changes nothing the bot does.
+- **The fake Lark platform** (\`src/sandbox/fake-platform\`) in a child process of its own, over loopback: it records every message the bot sends (and dedupes by uuid as Lark does); for target 3 it enforces Lark's documented limits (50/s and 1,000/min per app, 5/s per chat), for targets 1 and 2 the limits are off (\`LARK_SEND_LIMITS=100000/s,10000000/min,100000/s\` on the bot).
+- **The load generator** (this driver, \`bench/run.ts\`): Lark's envelopes, AES-256-CBC encrypted and signed (\`X-Lark-Signature\`), posted over keep-alive HTTP/1.1. Closed loop: 50 connections, each posts the next event when the previous is acknowledged. Open loop: requests start on a fixed schedule whatever the answers do, and latency counts from the scheduled instant (so a stalled server cannot hide its queue).
+- **Seeded data** (\`bench/lib/seed.ts\`, better-sqlite3 prepared statements in one transaction, about 10 s; cached in the temp directory while the schema and the seed are unchanged): 20 committees and 2,000 branches of 30 members (书记, 副书记, 3 委员, 22 正式党员, 2 预备党员, 1 非党员, 3 党小组) with a year of meetings (支委会 and 主题党日 monthly, 党小组会 monthly per group, 党员大会 and 党课 quarterly, 组织生活会; 8 % skipped), final attendance and sign-ins (about 2 million rows), confirmed minutes with resolutions and follow-up actions, 6 rectification items per branch in every state, open warnings; 500 branches the same way for target 5. Each run works on a fresh copy.
+
+## Reading the figures
+
+- **Target 1.** *Acknowledged/s* counts 200 answers in the closed loop; the bot stores every event before answering (group commit: the events that arrive during one insert are written by the next). The *ceiling* is the same Koa route — raw body, signature, timestamp, token, AES decryption, the SDK's dispatch — with a handler that stores nothing, in its own process under the same load, in the same run. *Processed* is every event of the closed loop to its reply on the fake platform: events / (last reply − first post), the processor never idle meanwhile. Commands: ${"`/成员` `/会议` `/计划` `/小结` `/预警` `/党小组` `/会议规则` `/帮助`"}, each from a member of one of the 2,000 branches (so no chat gets more than a few).
+- **Target 2.** 200 branches have a 党员大会 at 14:30; the bot posts the sign-in cards itself at start (its 14:15 job). 25 members of each click 签到 at random instants within the window (an open loop); 10 % of the clicks are redelivered by "Lark" 0.5–3 s later (same event, re-signed) and 5 % of the members click twice. *Counted* reads the bot's database afterwards: members with a sign-in time.
+- **Target 3.** One digest per organisation (2,000 branch digests and 20 committee roll-ups), the tick job from claim to done as the probe timed it inside the bot. Statements are every SQL statement the job issued (reads and writes, BEGIN/COMMIT included); they grow with the number of chunks (one committee and its branches per transaction), not with members, meetings or attendance. *Share of the allowed rate* = the fastest schedule Lark's limits allow for the same number of messages ÷ the measured first-to-last delivery time. Duplicates are chats with two digests or uuids delivered twice; losses are organisations without their digest.
+- **Target 4.** The kernel's high-water mark (VmHWM) of the bot process: from its start, through the computation, to the last delivery.
+- **Target 5.** The same computation at 500 and 2,000 branches (same data per branch): linear growth gives 4.0.
+- The three target-3 runs each use their own bot and fake platform (their own app, their own limits). Run *k*+1 starts once run *k* has computed its digests, so computations never overlap; deliveries do (each is two minutes of waiting for Lark's limits), which keeps the whole benchmark under ten minutes.
+
+## Statements of the digest job (run 1)
+
+${statements(r)}
+
+## Each run
+
+${details(r)}
+`;
+  writeFileSync(file, text);
+}
