@@ -31,6 +31,8 @@ export interface RuntimeOptions {
   /** Tests: run the loops by hand with settle() instead of timers. */
   autoStart?: boolean;
   sendLimits?: SendLimits;
+  /** How long one transaction may go on taking stored events (ms); tests batch everything. */
+  eventBatchMs?: number;
   /**
    * Runs before the bot connects to Lark, with the HTTP server already listening: the embedded
    * fake platform mounts itself here and returns the credentials and domain the bot should use.
@@ -91,7 +93,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const features = registerFeatures(bot, { directory: { chatMembers: (chatId) => gateway.chatMembers(chatId) }, calendar: config.calendar ? gateway : undefined, files: gateway });
 
   // Two loops: one processes stored events and due jobs, the other drains the outbox.
-  const processor = new EventProcessor(db, bot, log, instanceId, () => ingest.busy());
+  const processor = new EventProcessor(db, bot, log, instanceId, () => ingest.busy(), opts.eventBatchMs);
   const jobs = new JobRunner(db, clock, log, instanceId);
   for (const [kind, handler] of bot.jobHandlers) jobs.register(kind, handler);
   const sender = new OutboxSender(db, gateway, new SendLimiter(opts.sendLimits ?? config.sendLimits ?? LARK_SEND_LIMITS), log, {

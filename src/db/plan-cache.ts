@@ -17,7 +17,7 @@ import { QueryCompiler } from "@prisma/client/runtime/query_compiler_bg.sqlite.m
  * every cached query again and fails on any difference.
  */
 
-const STRUCTURAL_KEYS = new Set(["take", "skip", "orderBy", "distinct", "select", "include", "omit", "mode", "nulls", "sort", "relationLoadStrategy"]);
+const STRUCTURAL_KEYS = new Set(["by", "take", "skip", "orderBy", "distinct", "select", "include", "omit", "mode", "nulls", "sort", "relationLoadStrategy"]);
 const MARK = "\uE000";
 const INT_BASE = 2_000_000_000;
 const DATE_BASE = Date.UTC(2999, 0, 1);

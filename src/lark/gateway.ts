@@ -94,10 +94,24 @@ export function sdkDomain(domain: string): Domain | string {
   return domain.replace(/\/$/, "");
 }
 
+/**
+ * What the SDK logged, without request bodies or tokens: strings, error messages, and of an
+ * object (a response, an axios error) only its code, status and message.
+ */
+function sdkDetail(arg: unknown): string {
+  if (typeof arg === "string") return arg;
+  if (Array.isArray(arg)) return arg.map(sdkDetail).join(" ");
+  if (arg === null || typeof arg !== "object") return String(arg);
+  const o = arg as Record<string, unknown>;
+  const response = (o.response ?? {}) as { status?: unknown; data?: { code?: unknown; msg?: unknown } };
+  const parts = [o.code, o.status ?? response.status, response.data?.code, o.msg ?? response.data?.msg, o.message];
+  return parts.filter((p) => typeof p === "string" || typeof p === "number").join(" ");
+}
+
 /** A logger for the SDK that never prints request bodies or tokens. */
 function sdkLogger(log: Logger) {
   const quiet = (level: "error" | "warn" | "info" | "debug") => (...args: unknown[]) =>
-    log[level]({ source: "lark-sdk", detail: args.map((a) => (typeof a === "string" ? a : (a as Error)?.message ?? "")).join(" ").slice(0, 300) }, "lark sdk");
+    log[level]({ source: "lark-sdk", detail: args.map(sdkDetail).join(" ").slice(0, 300) }, "lark sdk");
   return { error: quiet("warn"), warn: quiet("warn"), info: quiet("debug"), debug: quiet("debug"), trace: quiet("debug") };
 }
 

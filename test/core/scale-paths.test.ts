@@ -88,3 +88,26 @@ describe("digest chunks", () => {
     expect(chunks.every((c) => c.length <= 100 || c.some((o) => o.kind === "committee"))).toBe(true);
   });
 });
+
+describe("events processed several to a transaction", () => {
+  it("keeps the others of a batch when one fails: each is answered once, the failing one is retried on its own", async () => {
+    t.runtime.bot.command({
+      name: "测试故障", aliases: [], summary: "测试用", usage: "/测试故障", example: "/测试故障", permission: "anyone", scope: "any", group: "测试",
+      run: async () => {
+        throw new Error("the handler broke");
+      },
+    });
+    const texts = ["/帮助", "/成员", "/测试故障", "/会议", "/计划"];
+    const sent: Array<Awaited<ReturnType<TestBot["fake"]["sendUserMessage"]>>> = [];
+    for (const text of texts) sent.push(await t.fake.sendUserMessage({ chatId: t.chats.branch1, senderOpenId: t.people.s1.openId, text }));
+    await t.settle();
+    const replies = t.botMessages(t.chats.branch1);
+    const answered = (s: (typeof sent)[number]) => replies.filter((m) => m.parentId === s.message.messageId).length;
+    expect(sent.map(answered)).toEqual([1, 1, 0, 1, 1]);
+    const failing = await t.runtime.db.inboundEvent.findFirst({ where: { payload: { contains: sent[2]!.message.messageId } } });
+    expect(failing).toMatchObject({ status: "pending", attempts: 1 });
+    expect(failing!.lastError).toContain("the handler broke");
+    const done = await t.runtime.db.inboundEvent.count({ where: { status: "done", OR: [0, 1, 3, 4].map((i) => ({ payload: { contains: sent[i]!.message.messageId } })) } });
+    expect(done).toBe(4);
+  });
+});
