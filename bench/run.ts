@@ -15,7 +15,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSyn
 import { createHash } from "node:crypto";
 import { cpus, loadavg, totalmem, tmpdir } from "node:os";
 import { join } from "node:path";
-import { startBot, ROOT, type BotHandle } from "./lib/bot.ts";
+import { buildBot, startBot, ROOT, type BotHandle } from "./lib/bot.ts";
 import { forkTs, type RpcClient } from "./lib/ipc.ts";
 import { CREDENTIALS } from "./lib/lark.ts";
 import { AFTERNOON, DIGEST_TIME, planFor, seedDatabase, type SeedPlan } from "./lib/seed.ts";
@@ -166,6 +166,8 @@ async function runTargets34(base2000: string): Promise<RunB[]> {
 async function main(): Promise<void> {
   mkdirSync(WORK, { recursive: true });
   log(`zhibu-bot benchmarks: ${runs} run(s)${quick ? " (quick)" : ""}, load average ${load()}`);
+  buildBot();
+  log("bot compiled into dist/ (npm run build)");
   const base2000 = seeded(planFor(2000));
   const base500 = seeded(planFor(500));
   const a: RunA[] = [];

@@ -4,7 +4,7 @@
  * /proc (VmRSS sampled, VmHWM = the kernel's own peak). With `probe`, bench/lib/probe.ts is
  * preloaded to count SQL statements and time jobs (it only observes; see the file).
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
@@ -12,6 +12,11 @@ import { RpcClient } from "./ipc.ts";
 import { CREDENTIALS } from "./lark.ts";
 
 export const ROOT = join(import.meta.dirname, "../..");
+
+/** Compiles the bot (and the probe beside it) into dist/, as `npm run build` does. */
+export function buildBot(): void {
+  execFileSync(process.execPath, [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", join(ROOT, "bench/tsconfig.build.json")], { cwd: ROOT, stdio: "inherit" });
+}
 
 export interface BotOptions {
   databaseFile: string;
@@ -58,7 +63,8 @@ function procStatusMb(pid: number, field: "VmHWM" | "VmRSS"): number {
 
 export async function startBot(opts: BotOptions): Promise<BotHandle> {
   const port = opts.port ?? (await freePort());
-  const args = [...(opts.nodeArgs ?? []), "--import", "tsx", ...(opts.probe ? ["--import", join(ROOT, "bench/lib/probe.ts")] : []), "src/main.ts"];
+  // The compiled bot, as production runs it (`npm run build`; buildBot() below), without tsx.
+  const args = [...(opts.nodeArgs ?? []), ...(opts.probe ? ["--import", join(ROOT, "dist/bench/lib/probe.js")] : []), join(ROOT, "dist/src/main.js")];
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     LARK_APP_ID: CREDENTIALS.appId,

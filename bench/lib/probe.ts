@@ -68,6 +68,7 @@ function tagMethod(proto: Record<string, any>, method: string, tag: (self: any, 
 }
 
 const { JobRunner } = await import("../../src/app/jobs.ts");
+const { planCacheStats } = await import("../../src/db/plan-cache.ts");
 const { EventProcessor } = await import("../../src/app/processor.ts");
 const { OutboxSender } = await import("../../src/lark/sender.ts");
 const { Ingest } = await import("../../src/app/ingest.ts");
@@ -137,7 +138,7 @@ setInterval(() => {
 
 serveRpc({
   stats() {
-    return { counts: Object.fromEntries(counts), sqliteMs: Object.fromEntries(sqliteMs), slowest, jobs, providers: Object.fromEntries(providers), memory: process.memoryUsage(), peaks };
+    return { planCache: planCacheStats(), counts: Object.fromEntries(counts), sqliteMs: Object.fromEntries(sqliteMs), slowest, jobs, providers: Object.fromEntries(providers), memory: process.memoryUsage(), peaks };
   },
   async memoryBreakdown() {
     const v8 = await import("node:v8");

@@ -2,9 +2,9 @@ import Database from "better-sqlite3";
 import { createHash, randomUUID } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, existsSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { REPO_ROOT } from "../core/paths.ts";
 
-export const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), "../../prisma/migrations");
+export const MIGRATIONS_DIR = join(REPO_ROOT, "prisma/migrations");
 
 /** `file:./data/zhibu.db` → `./data/zhibu.db` (relative to the working directory, as Prisma's CLI does). */
 export function sqlitePath(databaseUrl: string): string {

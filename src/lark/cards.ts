@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { REPO_ROOT } from "../core/paths.ts";
 
 /**
  * Card JSON 2.0 templates (cards/*.json, one file per card) filled with plain data by one
@@ -14,7 +14,7 @@ import { fileURLToPath } from "node:url";
  */
 
 export const CARD_SIZE_LIMIT = 30 * 1024;
-export const CARDS_DIR = join(dirname(fileURLToPath(import.meta.url)), "../../cards");
+export const CARDS_DIR = join(REPO_ROOT, "cards");
 
 export type Card = Record<string, unknown>;
 type Scope = Record<string, unknown>;

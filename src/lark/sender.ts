@@ -65,12 +65,15 @@ export class OutboxSender {
       chosen.push(row.id);
     }
     const mine = await this.claim(chosen, now);
-    const later = await this.db.outboxMessage.findFirst({
-      where: { status: "pending", nextAttemptAt: { gt: now } },
-      orderBy: { nextAttemptAt: "asc" },
-      select: { nextAttemptAt: true },
-    });
-    if (later) waitMs = Math.min(waitMs, later.nextAttemptAt.getTime() - now.getTime());
+    if (mine.length === 0) {
+      // Only when idle does the wait matter (after sending, the caller drains again at once).
+      const later = await this.db.outboxMessage.findFirst({
+        where: { status: "pending", nextAttemptAt: { gt: now } },
+        orderBy: { nextAttemptAt: "asc" },
+        select: { nextAttemptAt: true },
+      });
+      if (later) waitMs = Math.min(waitMs, later.nextAttemptAt.getTime() - now.getTime());
+    }
     await this.runConcurrently(mine);
     return { attempted: mine.length, waitMs };
   }

@@ -1,15 +1,15 @@
 import { readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { z } from "zod";
 import { GRADES } from "./grades.ts";
+import { REPO_ROOT } from "../../core/paths.ts";
 
 /**
  * 评星晋级 catalogues: data files in catalogues/appraisal/, one per branch category on top of
  * common.json, editable without code. A round stores the merged catalogue when it opens, so
  * editing a file never changes a round already running.
  */
-export const CATALOGUE_DIR = join(dirname(fileURLToPath(import.meta.url)), "../../../catalogues/appraisal");
+export const CATALOGUE_DIR = join(REPO_ROOT, "catalogues/appraisal");
 export const CATEGORIES = ["gov_institution", "village_community", "new_econ_social_org"] as const;
 export type Category = (typeof CATEGORIES)[number];
 

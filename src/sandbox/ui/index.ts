@@ -1,6 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { dirname, extname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { extname, join } from "node:path";
 import type Koa from "koa";
 import Router from "@koa/router";
 import type { z } from "zod";
@@ -12,9 +11,10 @@ import {
   advanceClock, cardActionSchema, clickAsPerson, clockSchema, faultSchema, injectSendFault, SandboxInputError, sendAsPerson, sendSchema,
 } from "./actions.ts";
 import { buildSnapshot } from "./state.ts";
+import { REPO_ROOT } from "../../core/paths.ts";
 
 export const SANDBOX_PREFIX = "/sandbox";
-const STATIC_DIR = join(dirname(fileURLToPath(import.meta.url)), "static");
+const STATIC_DIR = join(REPO_ROOT, "src/sandbox/ui/static");
 const MAX_BODY_BYTES = 256 * 1024;
 const CONTENT_TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
