@@ -90,38 +90,53 @@ function slotOf(value: unknown, slots: Slot[]): number | undefined {
   return undefined;
 }
 
-/** True when every slot comes out of the compiler whole, and no sentinel was changed. */
-function isTemplate(plan: Plan, slots: Slot[]): boolean {
-  const found = new Set<number>();
-  let mangled = false;
-  const walk = (node: unknown): void => {
-    const i = slotOf(node, slots);
-    if (i === -1) mangled = true;
-    else if (i !== undefined) found.add(i);
-    else if (Array.isArray(node)) node.forEach(walk);
-    else if (node !== null && typeof node === "object") Object.values(node).forEach(walk);
-  };
-  walk(plan);
-  return !mangled && found.size === slots.length;
+/** A compiled sentinel plan, and which of its objects and arrays hold a sentinel somewhere inside. */
+interface Template {
+  plan: Plan;
+  holders: WeakSet<object>;
 }
 
-/** A copy of the template with the sentinels replaced by this query's values. */
-function instantiate(template: Plan, slots: Slot[]): Plan {
+/** The template, when every slot comes out of the compiler whole and no sentinel was changed. */
+function templateOf(plan: Plan, slots: Slot[]): Template | null {
+  const found = new Set<number>();
+  const holders = new WeakSet<object>();
+  let mangled = false;
+  const walk = (node: unknown): boolean => {
+    const i = slotOf(node, slots);
+    if (i === -1) mangled = true;
+    if (i !== undefined) {
+      found.add(i);
+      return true;
+    }
+    if (node === null || typeof node !== "object") return false;
+    let holds = false;
+    for (const child of Array.isArray(node) ? node : Object.values(node)) holds = walk(child) || holds;
+    if (holds) holders.add(node);
+    return holds;
+  };
+  walk(plan);
+  return !mangled && found.size === slots.length ? { plan, holders } : null;
+}
+
+/**
+ * The template's plan with the sentinels replaced by this query's values: the objects on the
+ * way to a sentinel are copied, the rest (most of a plan: the shape of its result) is shared,
+ * as Prisma only reads a plan (ZHIBU_PLAN_CACHE_VERIFY would see a template changed by use).
+ */
+function instantiate(template: Template, slots: Slot[]): Plan {
   const copy = (node: unknown): unknown => {
     const i = slotOf(node, slots);
     if (i !== undefined && i >= 0) {
       const slot = slots[i]!;
       return slot.kind === "int" && typeof node === "string" ? String(slot.value) : slot.value;
     }
+    if (node === null || typeof node !== "object" || !template.holders.has(node)) return node;
     if (Array.isArray(node)) return node.map(copy);
-    if (node !== null && typeof node === "object") {
-      const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(node)) out[k] = copy(v);
-      return out;
-    }
-    return node;
+    const out: Record<string, unknown> = {};
+    for (const key in node) out[key] = copy((node as Record<string, unknown>)[key]);
+    return out;
   };
-  return copy(template);
+  return copy(template.plan);
 }
 
 export interface PlanCacheStats {
@@ -132,7 +147,7 @@ export interface PlanCacheStats {
 
 const stats: PlanCacheStats = { hits: 0, misses: 0, uncacheable: 0 };
 /** Per compiler instance (one per client): a template, or null for a shape that cannot be cached. */
-const shapes = new WeakMap<object, Map<string, Plan | null>>();
+const shapes = new WeakMap<object, Map<string, Template | null>>();
 
 export function planCacheStats(): PlanCacheStats {
   return { ...stats };
@@ -146,7 +161,19 @@ export function installPlanCache(): void {
   installed = true;
   const verify = process.env.ZHIBU_PLAN_CACHE_VERIFY === "1";
   const compile = QueryCompiler.prototype.compile as (this: object, request: string) => Plan;
-  QueryCompiler.prototype.compile = function cachedCompile(this: object, request: string): Plan {
+  const compileBatch = QueryCompiler.prototype.compileBatch as (this: object, request: string) => Plan;
+  /**
+   * A batch (`$transaction([...])`, or findUnique calls Prisma gathered from one tick) as
+   * "multi": each query's own cached plan, run one after another in one transaction — what the
+   * compiler answers for any batch it does not compact into one query. Batches with a query
+   * that throws when nothing is found keep Prisma's own handling.
+   */
+  QueryCompiler.prototype.compileBatch = function cachedCompileBatch(this: object, request: string): Plan {
+    const { batch } = JSON.parse(request) as { batch: Array<{ action: string }> };
+    if (batch.some((q) => q.action.endsWith("OrThrow"))) return compileBatch.call(this, request);
+    return { type: "multi", plans: batch.map((q) => cachedCompile.call(this, JSON.stringify(q))) };
+  };
+  const cachedCompile = function cachedCompile(this: object, request: string): Plan {
     const query = JSON.parse(request) as { action?: string };
     if (query.action === "queryRaw" || query.action === "executeRaw") return compile.call(this, request);
     const { shaped, slots } = parameterize(query);
@@ -168,12 +195,12 @@ export function installPlanCache(): void {
     if (verify) verifyPlan(plan, compile.call(this, request), request);
     return plan;
   };
+  QueryCompiler.prototype.compile = cachedCompile;
 }
 
-function compileTemplate(compiler: object, compile: (this: object, request: string) => Plan, shapedRequest: string, slots: Slot[]): Plan | null {
+function compileTemplate(compiler: object, compile: (this: object, request: string) => Plan, shapedRequest: string, slots: Slot[]): Template | null {
   try {
-    const plan = compile.call(compiler, shapedRequest);
-    return isTemplate(plan, slots) ? plan : null;
+    return templateOf(compile.call(compiler, shapedRequest), slots);
   } catch {
     return null; // the sentinels were refused: compile each such query as it comes
   }

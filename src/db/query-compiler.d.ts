@@ -2,5 +2,6 @@
 declare module "@prisma/client/runtime/query_compiler_bg.sqlite.mjs" {
   export class QueryCompiler {
     compile(request: string): unknown;
+    compileBatch(request: string): unknown;
   }
 }

@@ -20,6 +20,13 @@ interface BoundStatement {
 export function withStatementCache(client: Database): void {
   const prepare = client.prepare.bind(client) as (sql: string) => Statement;
   const cache = new Map<string, Statement>();
+  // A prepared statement's columns do not change: read them once (the adapter asks every time).
+  const columns = new WeakMap<Statement, ReturnType<Statement["columns"]>>();
+  const columnsOf = (stmt: Statement) => {
+    let cols = columns.get(stmt);
+    if (!cols) columns.set(stmt, (cols = stmt.columns()));
+    return cols;
+  };
   const cached = (sql: string): Statement => {
     let stmt = cache.get(sql);
     if (!stmt) {
@@ -38,7 +45,7 @@ export function withStatementCache(client: Database): void {
       bind: (args: unknown[]): BoundStatement => ({
         reader: stmt.reader,
         run: () => stmt.run(args),
-        columns: () => stmt.columns(),
+        columns: () => columnsOf(stmt),
         raw: () => ({ all: () => stmt.all(args) as unknown[][] }),
       }),
     };
