@@ -21,6 +21,8 @@ export interface IngestOptions {
   openRate: number;
   openSeconds: number;
   connections: number;
+  /** Events per command for the one-command-at-a-time rates. */
+  perCommandEvents: number;
   log: (line: string) => void;
 }
 
@@ -29,17 +31,19 @@ export interface IngestResult {
   bare: { events: number; seconds: number; perSecond: number; non200: number };
   ratio: number;
   processing: { events: number; seconds: number; perSecond: number; missing: number; duplicates: number };
+  /** Each command alone: events to their replies per second (first post to last reply). */
+  perCommand: Array<{ command: string; events: number; perSecond: number }>;
   open: { offered: number; seconds: number; non200: number; p50: number; p99: number; max: number };
 }
 
 let sequence = 0;
 
 /** Distinct messages from members of many branches (so no chat sees more than a few). */
-async function prepareEvents(fake: RpcClient, plan: SeedPlan, count: number): Promise<Array<{ id: string; envelope: Record<string, unknown> }>> {
+async function prepareEvents(fake: RpcClient, plan: SeedPlan, count: number, only?: string): Promise<Array<{ id: string; envelope: Record<string, unknown> }>> {
   const specs = Array.from({ length: count }, () => {
     const i = sequence++;
     const orgNo = branchOrgNo(plan, (i * 7919) % plan.branches);
-    return { chatId: chatIdOf(orgNo), senderOpenId: openIdOf(orgNo, (i * 31) % 29), text: COMMANDS[i % COMMANDS.length]!, mentionBot: true };
+    return { chatId: chatIdOf(orgNo), senderOpenId: openIdOf(orgNo, (i * 31) % 29), text: only ?? COMMANDS[i % COMMANDS.length]!, mentionBot: true };
   });
   const made: Array<{ messageId: string; event: Record<string, unknown> }> = [];
   for (let i = 0; i < specs.length; i += 2000) made.push(...(await fake.call("userMessages", specs.slice(i, i + 2000))));
@@ -64,6 +68,16 @@ async function waitForReplies(fake: RpcClient, ids: string[], timeoutMs: number)
 }
 
 const ok = (r: LoadResult) => r.outcomes.filter((o) => o.status === 200);
+
+/** One command only, 10 connections: from the first post to the last reply. */
+async function commandAlone(fake: RpcClient, botUrl: string, plan: SeedPlan, command: string, count: number) {
+  const events = await prepareEvents(fake, plan, count, command);
+  const started = Date.now();
+  await closedLoop({ url: botUrl, connections: 10, durationMs: 60_000, next: pool(signAll(events)) });
+  const replies = await waitForReplies(fake, events.map((e) => e.id), 120_000);
+  const last = Math.max(...replies.map((r) => r.first));
+  return { command, events: count, perSecond: count / ((last - started) / 1000) };
+}
 
 export async function runIngest(fake: RpcClient, botUrl: string, plan: SeedPlan, opts: IngestOptions): Promise<IngestResult> {
   const { log } = opts;
@@ -110,6 +124,10 @@ export async function runIngest(fake: RpcClient, botUrl: string, plan: SeedPlan,
   // Their processing is the closed loop's story again: not waited for (the bot is stopped next).
   const lat = open.outcomes.map((o) => o.latencyMs);
 
+  const perCommand = [];
+  for (const command of COMMANDS) perCommand.push(await commandAlone(fake, botUrl, plan, command, opts.perCommandEvents));
+  log(`  each command alone: ${perCommand.map((c) => `${c.command} ${c.perSecond.toFixed(0)}/s`).join(", ")}`);
+
   const perSecond = acked.length / closedSeconds;
   const barePerSecond = ok(bareRun).length / bareSeconds;
   return {
@@ -123,6 +141,7 @@ export async function runIngest(fake: RpcClient, botUrl: string, plan: SeedPlan,
       events: sentIds.length, seconds: processingSeconds, perSecond: inWindow / processingSeconds,
       missing: replies.filter((r) => r.count === 0).length, duplicates: replies.filter((r) => r.count > 1).length,
     },
+    perCommand,
     open: {
       offered: schedule.length, seconds: opts.openSeconds, non200: open.outcomes.filter((o) => o.status !== 200).length,
       p50: percentile(lat, 50), p99: percentile(lat, 99), max: Math.max(...lat),
