@@ -102,7 +102,7 @@ async function runTargets12(i: number, base2000: string, base500: string): Promi
   const f1 = await startFake(plan, false);
   const bot1 = await launch({ databaseFile: copyOf(base2000, `events-${i}`), fakeUrl: f1.url, clock: AFTERNOON, sendLimits: LIMITS_OFF });
   const ingest = await runIngest(f1.fake, bot1.url, plan, {
-    closedSeconds: quick ? 2 : 3, openRate: 300, openSeconds: quick ? 3 : 10, connections: 50, perCommandEvents: quick ? 50 : 300, log,
+    closedSeconds: 2, openRate: 300, openSeconds: quick ? 3 : 10, connections: 50, perCommandEvents: quick ? 50 : 150, log,
   });
   log(`  acks ${ingest.closed.perSecond.toFixed(0)}/s (bare ${ingest.bare.perSecond.toFixed(0)}/s), open p99 ${ingest.open.p99.toFixed(1)} ms, processing ${ingest.processing.perSecond.toFixed(0)}/s`);
   await bot1.stop();

@@ -133,7 +133,7 @@ ${table(r)}
 - **Target 5.** The same computation at 500 and 2,000 branches (same data per branch): linear growth gives 4.0.
 - The three target-3 runs each use their own bot and fake platform (their own app, their own limits). Run *k*+1 starts once run *k* has computed its digests, so computations never overlap; deliveries do (each is two minutes of waiting for Lark's limits), which keeps the whole benchmark under ten minutes.
 
-## Each command alone (target 1's mix, 300 events each, 10 connections)
+## Each command alone (target 1's mix, 150 events each, 10 connections)
 
 ${perCommand(r)}
 ${processingGap(r)}

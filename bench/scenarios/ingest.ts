@@ -124,6 +124,8 @@ export async function runIngest(fake: RpcClient, botUrl: string, plan: SeedPlan,
   // Their processing is the closed loop's story again: not waited for (the bot is stopped next).
   const lat = open.outcomes.map((o) => o.latencyMs);
 
+  // The open loop offers more than the bot processes: let it finish before timing commands alone.
+  await waitForReplies(fake, openEvents.map((e) => e.id), 240_000);
   const perCommand = [];
   for (const command of COMMANDS) perCommand.push(await commandAlone(fake, botUrl, plan, command, opts.perCommandEvents));
   log(`  each command alone: ${perCommand.map((c) => `${c.command} ${c.perSecond.toFixed(0)}/s`).join(", ")}`);
