@@ -76,6 +76,11 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     res.end("starting");
   };
   const server = createServer((req, res) => serve(req, res));
+  // Lark's gateway, and any proxy in front, reuse connections: a server that closes an idle one
+  // first races with a request already on its way, which then fails (ECONNRESET; once in 5,752
+  // card callbacks in the benchmark). Idle connections stay open longer than such clients keep them.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.port, "0.0.0.0", () => resolve());

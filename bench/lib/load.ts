@@ -14,6 +14,8 @@ export interface Outcome {
   latencyMs: number;
   /** performance.now() when the answer was complete. */
   doneAt: number;
+  /** The socket error, when there was no answer (status 0). */
+  error?: string;
   body?: string;
 }
 
@@ -25,7 +27,7 @@ export interface LoadResult {
   startedWall: number;
 }
 
-function post(agent: http.Agent, base: URL, req: SignedPost, keepBody: boolean): Promise<{ status: number; body?: string }> {
+function post(agent: http.Agent, base: URL, req: SignedPost, keepBody: boolean): Promise<{ status: number; body?: string; error?: string }> {
   return new Promise((resolve) => {
     const r = http.request(
       { agent, host: base.hostname, port: base.port, method: "POST", path: req.path, headers: { ...req.headers, "content-length": String(req.body.length) } },
@@ -33,10 +35,10 @@ function post(agent: http.Agent, base: URL, req: SignedPost, keepBody: boolean):
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => keepBody && chunks.push(c));
         res.on("end", () => resolve({ status: res.statusCode ?? 0, body: keepBody ? Buffer.concat(chunks).toString("utf8") : undefined }));
-        res.on("error", () => resolve({ status: 0 }));
+        res.on("error", (err: NodeJS.ErrnoException) => resolve({ status: 0, error: err.code ?? err.message }));
       },
     );
-    r.on("error", () => resolve({ status: 0 }));
+    r.on("error", (err: NodeJS.ErrnoException) => resolve({ status: 0, error: err.code ?? err.message }));
     r.end(req.body);
   });
 }
@@ -53,9 +55,9 @@ export async function closedLoop(opts: { url: string; connections: number; durat
       const req = opts.next();
       if (!req) return;
       const t = performance.now();
-      const { status, body } = await post(agent, base, req, !!opts.keepBody);
+      const { status, body, error } = await post(agent, base, req, !!opts.keepBody);
       const doneAt = performance.now();
-      outcomes.push({ id: req.id, status, latencyMs: doneAt - t, doneAt, body });
+      outcomes.push({ id: req.id, status, latencyMs: doneAt - t, doneAt, body, error });
     }
   };
   await Promise.all(Array.from({ length: opts.connections }, worker));
@@ -77,9 +79,9 @@ export async function openLoop(opts: { url: string; schedule: Array<{ atMs: numb
     const wait = due - performance.now();
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
     pending.push(
-      post(agent, base, req, !!opts.keepBody).then(({ status, body }) => {
+      post(agent, base, req, !!opts.keepBody).then(({ status, body, error }) => {
         const doneAt = performance.now();
-        outcomes.push({ id: req.id, status, latencyMs: doneAt - due, doneAt, body });
+        outcomes.push({ id: req.id, status, latencyMs: doneAt - due, doneAt, body, error });
       }),
     );
   }

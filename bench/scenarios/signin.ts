@@ -31,6 +31,7 @@ export interface SigninResult {
   p99: number;
   max: number;
   non200: number;
+  non200Causes: string[];
   failedToasts: number;
   signedIn: number;
   expectedSignIns: number;
@@ -122,6 +123,8 @@ export async function runSignin(fake: RpcClient, botUrl: string, opts: SigninOpt
     p99: percentile(lat, 99),
     max: Math.max(...lat),
     non200: run.outcomes.filter((o) => o.status !== 200).length,
+    /** Why the non-200s failed: HTTP statuses, or the socket error when no answer came. */
+    non200Causes: [...new Set(run.outcomes.filter((o) => o.status !== 200).map((o) => o.error ?? `HTTP ${o.status}`))],
     failedToasts: failed,
     signedIn,
     expectedSignIns: cards.length * opts.members,
