@@ -9,4 +9,3 @@ import { setFlagsFromString } from "node:v8";
  * (bench/README.md, target 4).
  */
 setFlagsFromString("--heap-growing-percent=20");
-// TMP setFlagsFromString("--semi-space-growth-factor=1");
