@@ -10,14 +10,17 @@ import { QueryCompiler } from "@prisma/client/runtime/query_compiler_bg.sqlite.m
  *
  * A query's values (strings, integers, dates) are replaced by sentinels, the sentinel query is
  * compiled once, and later queries of the same shape get a copy of that plan with their own
- * values put where the sentinels are (equal values share one). A shape is cached only if every sentinel comes out of the
- * compiler unchanged as a whole value; a value the compiler transforms (`contains` → `%x%`) or
- * that decides the plan's structure (`take`, `orderBy`, nulls, booleans, big integers) keeps
- * the query uncached or in the key. `ZHIBU_PLAN_CACHE_VERIFY=1` (set for the tests) compiles
- * every cached query again and fails on any difference.
+ * values put where the sentinels are (equal values share one). A shape is cached only if every
+ * sentinel comes out of the compiler unchanged as a whole value; a value the compiler
+ * transforms (`contains` → `%x%`) or that decides the plan's structure (`take`, `orderBy`,
+ * nulls, booleans, big integers) keeps the query uncached or in the key.
+ * `ZHIBU_PLAN_CACHE_VERIFY=1` (set for the tests) compiles every cached query again and fails
+ * on any difference.
  */
 
-const STRUCTURAL_KEYS = new Set(["by", "take", "skip", "orderBy", "distinct", "select", "include", "omit", "mode", "nulls", "sort", "relationLoadStrategy"]);
+/** Arguments whose values are structure, kept in the key whole (`select`/`include` are walked:
+ * their flags are booleans, and the filters of the relations they read are values). */
+const STRUCTURAL_KEYS = new Set(["by", "take", "skip", "orderBy", "distinct", "mode", "nulls", "sort", "relationLoadStrategy"]);
 const MARK = "\uE000";
 const INT_BASE = 2_000_000_000;
 const DATE_BASE = Date.UTC(2999, 0, 1);
