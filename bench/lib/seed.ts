@@ -17,6 +17,9 @@
 import Database from "better-sqlite3";
 import { migrateDatabase } from "../../src/db/migrate.ts";
 import { periodContaining } from "../../src/features/digest/periods.ts";
+import { mulberry32 } from "../../src/sandbox/fake-platform/faults.ts";
+
+export { mulberry32 }; // the scenarios draw from the same generator
 
 export const TZ = "Asia/Shanghai";
 /** Just before the weekly digest (Monday 09:00): target 3 starts the bot here. */
@@ -51,16 +54,6 @@ export function branchOrgNo(plan: SeedPlan, i: number): number {
   return plan.committees + 1 + i;
 }
 
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A date in Asia/Shanghai (UTC+8, no DST) as epoch ms. */
 const local = (y: number, m: number, d: number, h = 0, min = 0) => Date.UTC(y, m - 1, d, h - 8, min);
