@@ -188,7 +188,8 @@ async function main(): Promise<void> {
     runs: a.map((x, i) => ({ ...x, digest: b[i]! })),
   };
   mkdirSync(join(ROOT, "bench/results"), { recursive: true });
-  writeFileSync(join(ROOT, "bench/results/latest.json"), `${JSON.stringify(results, null, 2)}\n`);
+  // A quick run is a smoke test: it leaves the figures of the last full run alone.
+  writeFileSync(quick ? join(WORK, "quick.json") : join(ROOT, "bench/results/latest.json"), `${JSON.stringify(results, null, 2)}\n`);
   if (!quick) writeReport(results, join(ROOT, "bench/README.md"));
   log(`done in ${results.durationSeconds.toFixed(0)} s${quick ? " (quick run: bench/README.md left as it was)" : "; bench/README.md updated"}`);
 }
