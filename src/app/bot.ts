@@ -134,11 +134,13 @@ export class Bot {
   }
 
   private async processMessage(tx: Tx, message: IncomingMessage): Promise<void> {
-    const org = message.chatType === "group" ? await orgByChat(tx, message.chatId) : undefined;
-    const out = new Outbox(tx, org?.id, this.deps.realNow);
-    // The sender's memberships include the one in this chat's organisation, if any: read once.
+    // The sender's memberships come with their organisations: a member writing in their own
+    // organisation's chat (the usual message) needs no second read of the chat's organisation.
     const memberships = await membershipsOf(tx, message.senderOpenId);
-    const actor = org ? memberships.find((m) => m.org.id === org.id)?.actor : undefined;
+    const own = memberships.find((m) => message.chatType === "group" && m.org.chatId === message.chatId);
+    const org = own?.org ?? (message.chatType === "group" ? await orgByChat(tx, message.chatId) : undefined);
+    const actor = own?.actor;
+    const out = new Outbox(tx, org?.id, this.deps.realNow);
     const parsed = parseCommand(message);
     const base = {
       tx,

@@ -64,17 +64,14 @@ export class EventProcessor {
   }
 
   /**
-   * Processes events from the front of `rows` in one transaction, for up to batchBudgetMs,
-   * and returns how many it took. One transaction and one "done" update for several events
-   * instead of one each (bench/README.md, target 1). The budget, and stopping as soon as a push
-   * from Lark waits to be stored, keep its acknowledgement from waiting behind a long batch. If any of them fails, none of the batch is kept and
-   * each is processed again in a transaction of its own, so only the failing one fails.
+   * Processes events from the front of `rows` in one transaction, for up to batchBudgetMs, and
+   * returns how many it took: one transaction and one "done" update for several events instead
+   * of one each (bench/README.md, target 1). The budget, and stopping as soon as a push from
+   * Lark waits to be stored, keep its acknowledgement from waiting behind a long batch. If the
+   * batch fails, none of it is kept and its events are redone one per transaction, so only the
+   * failing one fails (and is retried, or answered with an apology after MAX_ATTEMPTS).
    */
   private async processBatch(rows: InboundRow[]): Promise<number> {
-    if (rows.length === 1) {
-      await this.processOne(rows[0]!);
-      return 1;
-    }
     const started = performance.now();
     let taken = 0;
     try {
@@ -94,9 +91,13 @@ export class EventProcessor {
         if (count !== taken) throw new Error(`events ${ids.join(",")}: ${taken - count} lost their lock`);
       });
       return taken;
-    } catch {
+    } catch (err) {
+      if (rows.length === 1) {
+        await this.fail(rows[0]!, err);
+        return 1;
+      }
       const failedAt = Math.min(rows.length, taken + 1);
-      for (const row of rows.slice(0, failedAt)) await this.processOne(row);
+      for (const row of rows.slice(0, failedAt)) await this.processBatch([row]);
       return failedAt;
     }
   }
@@ -112,23 +113,8 @@ export class EventProcessor {
     while (this.acknowledging() && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 1));
   }
 
-  private async processOne(row: InboundRow): Promise<void> {
+  private async fail(row: InboundRow, err: unknown): Promise<void> {
     const event = JSON.parse(row.payload) as InboundEvent;
-    try {
-      await this.db.$transaction(async (tx) => {
-        const { count } = await tx.inboundEvent.updateMany({
-          where: { id: row.id, lockedBy: this.instanceId, status: "processing" },
-          data: { status: "done", processedAt: new Date(), lockedBy: null, lockedUntil: null },
-        });
-        if (count !== 1) throw new Error(`event ${row.id} lost its lock`);
-        await this.bot.process(tx, event);
-      });
-    } catch (err) {
-      await this.fail(row, event, err);
-    }
-  }
-
-  private async fail(row: InboundRow, event: InboundEvent, err: unknown): Promise<void> {
     const final = row.attempts >= MAX_ATTEMPTS;
     this.log.error({ err: describeError(err), eventRow: row.id, eventType: row.eventType, attempt: row.attempts, final }, "event processing failed");
     await this.db.$transaction(async (tx) => {

@@ -18,6 +18,17 @@ export function inertText(text: string): string {
   return text.replace(/<(\/?)at(?=[\s>])/gi, "＜$1at");
 }
 
+/** What a message is, before the outbox stamps it (see `stamped`). */
+interface MessageRow {
+  kind: string;
+  target: string;
+  receiveIdType?: string;
+  replyTo?: string;
+  cardRef?: string;
+  msgType?: string;
+  content: string;
+}
+
 function targetOf(to: Recipient): { target: string; receiveIdType: "chat_id" | "open_id" } {
   return "chatId" in to ? { target: to.chatId, receiveIdType: "chat_id" } : { target: to.openId, receiveIdType: "open_id" };
 }
@@ -38,19 +49,14 @@ export class Outbox {
     return new Outbox(this.tx, orgId, this.now);
   }
 
-  private async insert(row: {
-    kind: string;
-    target: string;
-    receiveIdType?: string;
-    replyTo?: string;
-    cardRef?: string;
-    msgType?: string;
-    content: string;
-  }): Promise<void> {
+  private async insert(row: MessageRow): Promise<void> {
+    await this.tx.outboxMessage.create({ data: this.stamped(row) });
+  }
+
+  /** A row as stored: its idempotency uuid (Lark dedupes by it), organisation and times. */
+  private stamped(row: MessageRow, orgId = this.orgId) {
     const at = this.now();
-    await this.tx.outboxMessage.create({
-      data: { ...row, uuid: randomUUID(), orgId: this.orgId ?? null, nextAttemptAt: at, createdAt: at },
-    });
+    return { ...row, uuid: randomUUID(), orgId: orgId ?? null, nextAttemptAt: at, createdAt: at };
   }
 
   async text(to: Recipient, text: string): Promise<void> {
@@ -72,19 +78,10 @@ export class Outbox {
    */
   async cards(list: Array<{ to: Recipient; template: string; data: Record<string, unknown>; orgId?: number; cardRef?: string }>): Promise<void> {
     if (list.length === 0) return;
-    const at = this.now();
     await this.tx.outboxMessage.createMany({
-      data: list.map((m) => ({
-        kind: "send",
-        ...targetOf(m.to),
-        msgType: "interactive",
-        cardRef: m.cardRef ?? null,
-        content: JSON.stringify(renderCard(m.template, m.data)),
-        uuid: randomUUID(),
-        orgId: m.orgId ?? this.orgId ?? null,
-        nextAttemptAt: at,
-        createdAt: at,
-      })),
+      data: list.map((m) =>
+        this.stamped({ kind: "send", ...targetOf(m.to), msgType: "interactive", cardRef: m.cardRef, content: JSON.stringify(renderCard(m.template, m.data)) }, m.orgId ?? this.orgId),
+      ),
     });
   }
 

@@ -74,3 +74,25 @@ describe("commands in a bound branch chat", () => {
     expect(textOf(t.lastBotMessage("ou_stranger01"))).toContain("只能在已绑定的党支部或党委群里使用");
   });
 });
+
+describe("who is speaking, in which organisation", () => {
+  it("answers a member of several organisations as the member of this chat's one", async () => {
+    await t.say(t.people.s2, t.chats.branch2, "/成员");
+    const text = textOf(t.lastBotMessage(t.chats.branch2));
+    expect(text).toContain("后勤服务中心党支部");
+    expect(text).toContain(t.people.m6.name);
+    expect(text).not.toContain(t.people.m1.name);
+  });
+
+  it("treats a member of another branch as an outsider in this chat, not as unbound", async () => {
+    // 刘洋 (机关第一党支部) is in 后勤服务中心党支部's chat but not on its roster (e.g. transferred out).
+    await t.fake.addUsersToChat(t.chats.branch2, [t.people.m1.openId], t.people.s2.openId);
+    await t.settle();
+    const branch2 = await t.runtime.db.partyOrg.findUniqueOrThrow({ where: { chatId: t.chats.branch2 } });
+    await t.runtime.db.member.updateMany({ where: { orgId: branch2.id, openId: t.people.m1.openId }, data: { active: false } });
+    await t.say(t.people.m1, t.chats.branch2, "/成员");
+    const text = textOf(t.lastBotMessage(t.chats.branch2));
+    expect(text).toContain("抱歉，「/成员」只有党员可以使用");
+    expect(text).not.toContain("尚未绑定");
+  });
+});

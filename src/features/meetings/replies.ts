@@ -1,5 +1,4 @@
 import type { Bot } from "../../app/bot.ts";
-import { actorIn } from "../../app/actors.ts";
 import type { MessageListener } from "../../app/context.ts";
 import { meetingRepliedTo } from "./commands.ts";
 import { answerMeeting } from "./flows.ts";
@@ -22,14 +21,13 @@ export function parseReplyAnswer(text: string): { rsvp: "attending" } | { rsvp: 
 }
 
 const onReply: MessageListener = async (ctx) => {
-  const { message, tx, org } = ctx;
+  const { message, tx, org, actor } = ctx;
   if (message.chatType !== "group" || !org || (!message.parentId && !message.rootId)) return false;
   const answer = parseReplyAnswer(message.text);
   if (!answer) return false;
   const meetingId = await meetingRepliedTo(tx, message);
   const meeting = meetingId ? await loadMeeting(tx, meetingId) : undefined;
   if (!meeting || meeting.orgId !== org.id) return false;
-  const actor = await actorIn(tx, org.id, message.senderOpenId);
   if (!actor) {
     await ctx.reply("您不在本支部的成员名单中，无需回复。");
     return true;
