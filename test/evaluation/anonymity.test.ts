@@ -81,6 +81,8 @@ function normalize(s: string): string {
     .replace(/c-[0-9a-f]{40}/g, "c-*")
     .replace(/t-[0-9a-f]{40}/g, "t-*")
     .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, "uuid")
+    // The call log cuts long bodies, sometimes inside the uuid.
+    .replace(/[0-9a-f]{8}-[0-9a-f]{1,4}(-[0-9a-f]{0,12})*(?=\.\.\.)/g, "uuid")
     .replace(/\b\d+-[0-9a-f]{8}\b/g, "instance")
     .replace(/\b[0-9a-f]{32,64}\b/g, "hex")
     .replace(/127\.0\.0\.1:\d+/g, "host")

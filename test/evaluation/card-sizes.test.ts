@@ -5,7 +5,8 @@ import { loadCatalogue } from "../../src/features/evaluation/catalogue.ts";
 import { computeSheet } from "../../src/features/evaluation/scoring.ts";
 import type { ResultView } from "../../src/features/evaluation/determination.ts";
 import type { Participant, Round } from "../../src/features/evaluation/rounds.ts";
-import { determinationPageData, dispositionCardData, peerCardData, resultCardData } from "../../src/features/evaluation/views.ts";
+import { determinationPageData, peerCardData, resultCardData } from "../../src/features/evaluation/views.ts";
+import { disposalCardData } from "../../src/features/evaluation/disposal.ts";
 import { packText } from "../../src/features/evaluation/notify.ts";
 
 /** The largest cards a 50-member branch can produce still fit Lark's 30 KB, escapes included. */
@@ -22,7 +23,7 @@ const results: ResultView[] = people.map((p) => ({
   memberId: p.memberId, openId: p.openId, name: p.name, role: "正式党员", memberClass: p.memberClass, active: true, raterCount: 40,
   peerCounts: { EXCELLENT: 10, QUALIFIED: 10, BASICALLY_QUALIFIED: 10, UNQUALIFIED: 10 }, score: 59, stars: 1,
   vetoes: catalogue.items.filter((i) => i.kind === "veto").map((i) => i.title),
-  proposedGrade: "UNQUALIFIED", proposalReason: `${catalogue.proposal.rules[0]!.explain}${hostile}`,
+  proposedGrade: "DISCUSS", proposalReason: `${catalogue.proposal.rules[0]!.explain}${hostile}`,
   finalGrade: "UNQUALIFIED", decisionReason: hostile.slice(0, 200), decidedBy: 1, rectificationItemId: 1,
 }));
 
@@ -47,9 +48,10 @@ describe("worst-case card sizes", () => {
     expect(size("evaluation-result", resultCardData(org, round, results[0]!, sheet, comments, catalogue, { seqNo: 999, due: "2026-09-07" }))).toBeLessThan(CARD_SIZE_LIMIT);
   });
 
-  it("a disposition card of 6 with long histories", () => {
-    const history = results.flatMap((r) => Array.from({ length: 4 }, (_, i) => ({ memberId: r.memberId, outcome: "correction_period", note: hostile.slice(0, 200), recordedBy: 1, recordedAt: new Date(i) })));
-    const data = dispositionCardData(org, round, results.slice(0, 6), history, new Map([[1, "书记"]]), new Map([[1, 9]]));
+  it("a 组织处置 card of 6 with every step recorded but the last, long notes", () => {
+    const steps = ["finding", "prereview", "vote", "approval"];
+    const history = results.flatMap((r) => steps.map((step, i) => ({ memberId: r.memberId, step, outcome: "correction_period", meetingNo: 999, dueOn: "2027-03-20", note: hostile.slice(0, 200), recordedBy: 1, recordedAt: new Date(i) })));
+    const data = disposalCardData(org, round, results.slice(0, 6), history, new Map([[1, "书记"]]));
     expect(size("evaluation-disposition", data)).toBeLessThan(CARD_SIZE_LIMIT);
   });
 

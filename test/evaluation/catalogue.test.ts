@@ -1,5 +1,8 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { CATEGORIES, loadCatalogue, pointsLabel } from "../../src/features/evaluation/catalogue.ts";
+import { CATALOGUE_DIR, CATEGORIES, loadCatalogue, parseStoredCatalogue, pointsLabel } from "../../src/features/evaluation/catalogue.ts";
 import { computeSheet, propose, rulesInWords, type ScoreEntry } from "../../src/features/evaluation/scoring.ts";
 import { excellentWarning } from "../../src/features/evaluation/determination.ts";
 import { emptyCounts } from "../../src/features/evaluation/grades.ts";
@@ -32,6 +35,32 @@ describe("catalogue files", () => {
   });
 });
 
+describe("the bot never proposes a grade below 合格", () => {
+  it.each(CATEGORIES)("%s: every rule proposes 优秀 or 合格, or flags the case for discussion", (category) => {
+    const c = loadCatalogue(category);
+    for (const r of c.proposal.rules) expect(r.grade === undefined ? r.discuss : ["EXCELLENT", "QUALIFIED"].includes(r.grade)).toBe(true);
+    expect(c.rectification).not.toHaveProperty("UNQUALIFIED"); // no invented correction period
+  });
+
+  it("refuses a catalogue file whose rule would propose 不合格", () => {
+    const dir = mkdtempSync(join(tmpdir(), "catalogue-"));
+    const common = JSON.parse(readFileSync(join(CATALOGUE_DIR, "common.json"), "utf8"));
+    common.proposal.rules[0] = { grade: "UNQUALIFIED", when: { veto: true }, explain: "有否决项：不合格" };
+    writeFileSync(join(dir, "common.json"), JSON.stringify(common));
+    writeFileSync(join(dir, "gov_institution.json"), readFileSync(join(CATALOGUE_DIR, "gov_institution.json")));
+    expect(() => loadCatalogue("gov_institution", dir)).toThrow(/expected one of \\"EXCELLENT\\"\|\\"QUALIFIED\\"/);
+  });
+
+  it("reads a round stored with an older below-合格 rule as a case for discussion", () => {
+    const stored = JSON.parse(JSON.stringify(gov));
+    stored.proposal.rules[0] = { grade: "UNQUALIFIED", when: { veto: true }, explain: "旧规则" };
+    stored.rectification.UNQUALIFIED = { days: 180, problem: "旧" };
+    const c = parseStoredCatalogue(JSON.stringify(stored));
+    expect(c.proposal.rules[0]).toMatchObject({ discuss: true });
+    expect(c.proposal.rules[0]!.grade).toBeUndefined();
+  });
+});
+
 describe("评星 arithmetic", () => {
   it("caps an item, caps the total bonus, floors at zero and maps to stars", () => {
     const sheet = computeSheet(gov, [entry("B01"), entry("B01"), entry("B01"), entry("B02", 5), entry("B04", 5), entry("B04", 5), entry("GOV-B1", 5)]);
@@ -45,12 +74,14 @@ describe("评星 arithmetic", () => {
     expect(computeSheet(gov, [entry("D01"), entry("D01")])).toMatchObject({ score: 74, stars: 2 });
   });
 
-  it("a veto gives one star and proposes 不合格 whatever the score", () => {
+  it("a veto gives one star and only flags the case for discussion, whatever the score", () => {
     const sheet = computeSheet(gov, [entry("B01"), entry("B02", 5), entry("B04", 5), entry("V01")]);
     expect(sheet.score).toBe(93);
     expect(sheet.stars).toBe(1);
     const excellent = { ...emptyCounts(), EXCELLENT: 8 };
-    expect(propose(gov, sheet, { raterCount: 8, counts: excellent }).grade).toBe("UNQUALIFIED");
+    const p = propose(gov, sheet, { raterCount: 8, counts: excellent });
+    expect(p.grade).toBe("DISCUSS");
+    expect(p.reason).toContain("不提出等次建议");
   });
 });
 
@@ -70,7 +101,7 @@ describe("proposal rules", () => {
   it("asks the committee to discuss when half the raters say 基本合格 or 不合格", () => {
     const sheet = computeSheet(gov, []);
     const p = propose(gov, sheet, { raterCount: 6, counts: { ...emptyCounts(), QUALIFIED: 3, BASICALLY_QUALIFIED: 2, UNQUALIFIED: 1 } });
-    expect(p.grade).toBe("BASICALLY_QUALIFIED");
+    expect(p.grade).toBe("DISCUSS");
     expect(p.reason).toContain("互评中半数及以上评为基本合格或不合格");
   });
 

@@ -4,6 +4,7 @@ import type { DemoPerson } from "../../src/sandbox/demo.ts";
 import {
   advanceTo, buttonValue, cardsTitled, DAY, fieldNames, headerOf, lastCard, memberId, press, seen, submitPeer, submitSelf, toastOf, type Choice,
 } from "./helpers.ts";
+import { holdMeeting } from "../minutes/helpers.ts";
 
 /**
  * A whole 民主评议 round in the demo branch (9 正式党员 incl. a committee of 4, one 预备党员,
@@ -290,17 +291,21 @@ describe("组织评定: the bot proposes, the committee decides", () => {
   it("proposes by the catalogue's rules, explained on the card, and warns when 优秀 exceed one third", async () => {
     const results = await t.runtime.db.appraisalResult.findMany({ where: { roundId } });
     const proposed = Object.fromEntries(results.map((r) => [r.memberId, r.proposedGrade]));
-    expect(proposed[ids.m5]).toBe("UNQUALIFIED"); // veto, whatever the score
-    expect(proposed[ids.m4]).toBe("BASICALLY_QUALIFIED"); // two stars
+    // A veto or low stars only flag the case for discussion: no grade below 合格 is ever proposed.
+    expect(proposed[ids.m5]).toBe("DISCUSS"); // veto, whatever the score
+    expect(proposed[ids.m4]).toBe("DISCUSS"); // two stars
+    expect(results.every((r) => ["EXCELLENT", "QUALIFIED", "DISCUSS"].includes(r.proposedGrade))).toBe(true);
     for (const k of ["x1", "d1", "m1", "m2"]) expect(proposed[ids[k]!]).toBe("EXCELLENT");
     expect(results.every((r) => r.finalGrade === null)).toBe(true); // nobody is labelled by the bot
     const summary = seen(cardsTitled(t, t.people.s1, "组织评定 · 2025")[0]);
-    expect(summary).toContain("建议：优秀 4 人 · 合格 4 人 · 基本合格 1 人 · 不合格 1 人");
+    expect(summary).toContain("建议：优秀 4 人 · 合格 4 人 · 待支委会讨论 2 人（助手不建议基本合格、不合格）");
     expect(summary).toContain("建议为优秀的有 4 人，超过参评党员（10 人）的三分之一（最多 3 人）");
-    expect(summary).toContain("有一票否决项：建议评为不合格");
+    expect(summary).toContain("有一票否决项：不提出等次建议");
+    expect(summary).not.toContain("建议评为不合格");
     const page1 = seen(cardsTitled(t, t.people.s1, "组织评定 · 第 1/2 页")[0]);
     expect(page1).toContain("互评（7 人）：优秀 7 人");
     expect(page1).toContain("评星为两星及以下");
+    expect(page1).toContain("建议：不提建议，待支委会讨论");
     const page2 = seen(cardsTitled(t, t.people.s1, "组织评定 · 第 2/2 页")[0]);
     expect(page2).toContain("周敏");
     expect(page2).toContain("否决项：本年度受到党纪处分");
@@ -321,12 +326,16 @@ describe("组织评定: the bot proposes, the committee decides", () => {
     for (const name of fieldNames(page1, "f_")) {
       const id = Number(name.slice(2));
       const row = await t.runtime.db.appraisalResult.findUniqueOrThrow({ where: { roundId_memberId: { roundId, memberId: id } } });
-      form[name] = id === ids.m1 ? "QUALIFIED" : row.proposedGrade;
+      form[name] = id === ids.m1 ? "QUALIFIED" : id === ids.m4 ? "BASICALLY_QUALIFIED" : row.proposedGrade;
     }
     const refused = await press(t, t.people.s1, page1, "evaluation.determine", form);
     expect(toastOf(refused)).toContain("刘洋：评定等次与建议不同，请在「评定理由」里写明理由");
     expect(await t.runtime.db.appraisalResult.count({ where: { roundId, finalGrade: { not: null } } })).toBe(0);
-    const saved = await press(t, t.people.s1, page1, "evaluation.determine", { ...form, [`r_${ids.m1}`]: "支委会研究：优秀名额不超过三分之一" });
+    const withM1 = { ...form, [`r_${ids.m1}`]: "支委会研究：优秀名额不超过三分之一" };
+    const undiscussed = await press(t, t.people.s1, page1, "evaluation.determine", withM1);
+    expect(toastOf(undiscussed)).toContain("黄磊：这位同志的情况待支委会讨论，请在「评定理由」里写明讨论结论");
+    expect(await t.runtime.db.appraisalResult.count({ where: { roundId, finalGrade: { not: null } } })).toBe(0);
+    const saved = await press(t, t.people.s1, page1, "evaluation.determine", { ...withM1, [`r_${ids.m4}`]: "多次无故缺席党小组会，经谈话已认识不足" });
     expect(toastOf(saved)).toBe("已保存第 1 页的评定");
     expect(await t.runtime.db.appraisalResult.count({ where: { roundId, finalGrade: { not: null } } })).toBe(8);
     const othersPage = t.botMessages(t.people.o1.openId).find((m) => headerOf(m).includes("组织评定 · 第 1/2 页"))!;
@@ -349,13 +358,15 @@ describe("组织评定: the bot proposes, the committee decides", () => {
     expect(text).toContain("【孙悦】");
   });
 
-  it("publishes: results privately to each member, only counts to the group, rectification for 基本合格/不合格", async () => {
+  it("publishes: results privately to each member, only counts to the group; 基本合格 gets help, 不合格 needs a written reason and opens nothing", async () => {
     const page2 = cardsTitled(t, t.people.o1, "组织评定 · 第 2/2 页")[0]!;
     const form: Record<string, unknown> = {};
     for (const name of fieldNames(page2, "f_")) {
       const id = Number(name.slice(2));
-      form[name] = (await t.runtime.db.appraisalResult.findUniqueOrThrow({ where: { roundId_memberId: { roundId, memberId: id } } })).proposedGrade;
+      form[name] = id === ids.m5 ? "UNQUALIFIED" : (await t.runtime.db.appraisalResult.findUniqueOrThrow({ where: { roundId_memberId: { roundId, memberId: id } } })).proposedGrade;
     }
+    expect(toastOf(await press(t, t.people.o1, page2, "evaluation.determine", form))).toContain("周敏：评定为不合格须写明理由");
+    form[`r_${ids.m5}`] = "支委会核实：本年度受党纪处分后仍无故不参加组织生活";
     expect(toastOf(await press(t, t.people.o1, page2, "evaluation.determine", form))).toBe("已保存第 2 页的评定");
     const before = t.botMessages(t.chats.branch1).length;
     const result = await press(t, t.people.o1, cardsTitled(t, t.people.o1, "组织评定 · 2025")[0], "evaluation.publish");
@@ -365,28 +376,54 @@ describe("组织评定: the bot proposes, the committee decides", () => {
     for (const name of ["周敏", "黄磊", "张红", "刘洋"]) expect(group).not.toContain(name);
     const m5 = seen(lastCard(t, t.people.m5, "民主评议结果"));
     expect(m5).toContain("等次是 **不合格**");
-    expect(m5).toContain("已为您建立整改事项");
+    expect(m5).not.toContain("整改事项");
+    expect(m5).toContain("是否作组织处置、如何处置，须经支委会、上级党委、支部党员大会等程序依规决定");
+    expect(seen(lastCard(t, t.people.m4, "民主评议结果"))).toContain("指出不足、帮助改进。已为您建立整改事项");
     expect(seen(lastCard(t, t.people.m1, "民主评议结果"))).toContain("支委会说明：支委会研究：优秀名额不超过三分之一");
     expect(seen(lastCard(t, t.people.x1, "民主评议结果"))).toContain("互评（7 人）：优秀 7 人");
     expect(seen(lastCard(t, t.people.pr1, "民主评议结果"))).toContain("参评不足 3 人");
     const items = await t.runtime.db.rectificationItem.findMany({ where: { orgId, source: "appraisal" }, orderBy: { id: "asc" } });
-    expect(items.map((i) => [i.ownerId, i.scope])).toEqual([[ids.m4, "individual"], [ids.m5, "individual"]]);
-    expect(items[1]!.dueOn).toBe("2026-09-07"); // published 3月11日 + 180 days for 不合格, from the catalogue
+    // Only 基本合格 gets a rectification item; no correction period is invented for 不合格.
+    expect(items.map((i) => [i.ownerId, i.scope])).toEqual([[ids.m4, "individual"]]);
+    expect(items[0]!.dueOn).toBe("2026-06-09"); // published 3月11日 + 90 days, from the catalogue
+    expect(await t.runtime.db.appraisalDisposition.count({ where: { roundId } })).toBe(0); // no disposal opened by itself
   });
 
-  it("records 组织处置 on the committee's private card, with the options the member's class allows", async () => {
-    const card = lastCard(t, t.people.d1, "组织处置记录");
+  it("offers 组织处置 only for 不合格, as a procedure recorded step by step against the deciding meetings", async () => {
+    const card = lastCard(t, t.people.d1, "组织处置程序");
     const text = seen(card);
     expect(text).toContain("周敏");
-    expect(text).toContain("黄磊");
-    const bad = await t.click(t.people.d1, card!, buttonValue(card, "evaluation.dispose")!, { [`outcome_${ids.m4}`]: "bogus" });
-    expect(toastOf(bad)).toContain("请选择处理结果");
-    const value = { a: "evaluation.dispose", org: orgId, r: roundId, m: ids.m5 };
-    const ok = await t.click(t.people.d1, card!, value, { [`outcome_${ids.m5}`]: "correction_period", [`note_${ids.m5}`]: "限期一年，组织委员联系帮助" });
-    expect(toastOf(ok)).toBe("已记录：周敏：限期改正");
+    expect(text).not.toContain("黄磊"); // 基本合格: 指出不足、帮助改进, never a disposal
+    expect(text).toContain("○ 支委会初步认定，提出处置意见");
+    expect(text).toContain("本年度已受党纪处分"); // V01: no second disposal for the same matter
+    const value = (m: number) => ({ a: "evaluation.dispose", org: orgId, r: roundId, m });
+    const basic = await t.click(t.people.d1, card!, value(ids.m4), { [`step_${ids.m4}`]: "finding", [`outcome_${ids.m4}`]: "correction_period" });
+    expect(toastOf(basic)).toContain("组织处置只适用于评定为不合格的同志");
+    const f = (extra: Record<string, string>) => ({ [`step_${ids.m5}`]: "finding", [`outcome_${ids.m5}`]: "correction_period", ...extra });
+    const early = await t.click(t.people.d1, card!, value(ids.m5), { [`step_${ids.m5}`]: "vote" });
+    expect(toastOf(early)).toContain("请按程序先记录「支委会初步认定，提出处置意见」");
+    expect(toastOf(await t.click(t.people.d1, card!, value(ids.m5), f({ [`due_${ids.m5}`]: "2027-03-31 +0800" })))).toContain("不因同一问题再作组织处置");
+    const note = { [`note_${ids.m5}`]: "处分之外的问题：全年无故不参加组织生活" };
+    expect(toastOf(await t.click(t.people.d1, card!, value(ids.m5), f(note)))).toContain("限期改正须由支部确定改正期限");
+    const withNote = f({ [`due_${ids.m5}`]: "2027-03-31 +0800", ...note });
+    expect(toastOf(await t.click(t.people.d1, card!, value(ids.m5), withNote))).toContain("须写明作出决定的支委会");
+    const held = await holdMeeting(t, {
+      chat: t.chats.branch1, by: t.people.s1, command: "/安排 支委会 2026-03-13 14:30 三楼会议室 研究组织处置意见",
+      start: new Date("2026-03-13T14:30:00+08:00"), present: [t.people.s1, t.people.o1, t.people.x1, t.people.d1],
+    });
+    const ok = await t.click(t.people.d1, card!, value(ids.m5), { ...withNote, [`meeting_${ids.m5}`]: `#${held.seqNo}` });
+    expect(toastOf(ok)).toBe("已记录：周敏：支委会初步认定，提出处置意见（限期改正）");
     const rows = await t.runtime.db.appraisalDisposition.findMany({ where: { roundId } });
-    expect(rows).toEqual([expect.objectContaining({ memberId: ids.m5, outcome: "correction_period", recordedBy: ids.d1 })]);
-    expect(seen(lastCard(t, t.people.s1, "组织处置记录"))).toContain("限期改正（赵强记录）：限期一年");
+    expect(rows).toEqual([expect.objectContaining({ memberId: ids.m5, step: "finding", outcome: "correction_period", meetingNo: held.seqNo, dueOn: "2027-03-31", recordedBy: ids.d1 })]);
+    // A 党员大会 vote needs a 党员大会, not the 支委会; the pre-review comes first anyway.
+    const wrong = await t.click(t.people.d1, card!, value(ids.m5), { [`step_${ids.m5}`]: "prereview", [`note_${ids.m5}`]: "党委 3 月 16 日预审同意" });
+    expect(toastOf(wrong)).toBe("已记录：周敏：上级党委预审");
+    const vote = await t.click(t.people.d1, card!, value(ids.m5), { [`step_${ids.m5}`]: "vote", [`meeting_${ids.m5}`]: `#${held.seqNo}` });
+    expect(toastOf(vote)).toContain("不是支部党员大会");
+    const others = seen(lastCard(t, t.people.s1, "组织处置程序"));
+    expect(others).toContain(`✓ 支委会初步认定，提出处置意见：`);
+    expect(others).toContain(`会议 #${held.seqNo}，处置意见：限期改正（改正期限至 2027-03-31）（赵强记录）`);
+    expect(others).toContain("○ 支部党员大会讨论表决");
   });
 
   it("locks the published results; new score entries go to the next year", async () => {

@@ -34,10 +34,11 @@ interface Objects {
   chat: string;
   party: number;
   held: number;
+  heldSeq: number;
   openRound: number;
   /** branch1: the published 2025 round; branch2 (has none): its open round. */
   finishedRound: number;
-  /** A member with a 基本合格 result (branch1: 周敏) — branch2: 朱军, who has none. */
+  /** A member determined 不合格 (branch1: 周敏) — branch2: 朱军, who has no result. */
   followUp: number;
   /** A full member who holds no role here (branch1: 杨帆; branch2: 朱军). */
   plainMember: number;
@@ -58,7 +59,7 @@ function objects(side: "b1" | "b2"): Objects {
   const b = w[side];
   const plain = side === "b1" ? p.m3 : p.m7;
   return {
-    org: b.org, chat: b.chat, party: b.partyMeeting.id, held: b.heldMeeting.id, openRound: b.openRound,
+    org: b.org, chat: b.chat, party: b.partyMeeting.id, held: b.heldMeeting.id, heldSeq: b.heldMeeting.seq, openRound: b.openRound,
     finishedRound: side === "b1" ? w.b1.finishedRound : w.b2.openRound,
     followUp: side === "b1" ? w.b1.zhouMin : memberIdOf(w, b.org, p.m7),
     plainMember: memberIdOf(w, b.org, plain), plainMemberOpenId: plain.openId,
@@ -92,6 +93,11 @@ async function submitted(tx: Tx) {
 async function signInOpen(tx: Tx) {
   const start = t.clock.now().getTime() + 5 * 60_000;
   for (const b of [w.b1, w.b2]) await tx.meeting.update({ where: { id: b.partyMeeting.id }, data: { startAt: new Date(start), endAt: new Date(start + 3600_000) } });
+}
+
+/** The held 党员大会 of each branch had a quorum (so a 组织处置 finding may name it). */
+async function quorate(tx: Tx) {
+  for (const b of [w.b1, w.b2]) await tx.meeting.update({ where: { id: b.heldMeeting.id }, data: { quorumMet: true } });
 }
 
 async function closedRound(tx: Tx) {
@@ -128,7 +134,7 @@ function matrix(): ActionRow[] {
     { action: "evaluation.determine", place: "private", value: (o) => ({ r: o.openRound, p: 1 }), form: (o) => ({ ...everyone(o, "f_", "QUALIFIED"), ...everyone(o, "r_", "支委会评定") }), allow: 支委, given: closedRound },
     { action: "evaluation.publish", place: "private", value: (o) => ({ r: o.openRound }), allow: 支委, given: decidedRound },
     { action: "evaluation.materials", place: "private", value: (o) => ({ r: o.finishedRound }), allow: 支委 },
-    { action: "evaluation.dispose", place: "private", value: (o) => ({ r: o.finishedRound, m: o.followUp }), form: (o) => ({ [`outcome_${o.followUp}`]: "correction_period", [`note_${o.followUp}`]: "限期三个月改正" }), allow: 支委 },
+    { action: "evaluation.dispose", place: "private", value: (o) => ({ r: o.finishedRound, m: o.followUp }), form: (o) => ({ [`step_${o.followUp}`]: "finding", [`outcome_${o.followUp}`]: "correction_period", [`due_${o.followUp}`]: "2026-09-30 +0800", [`meeting_${o.followUp}`]: `#${o.heldSeq}`, [`note_${o.followUp}`]: "限期半年改正" }), allow: 支委, given: quorate },
     { action: "orglife.opinion", place: "private", value: (o) => ({ s: o.session }), form: () => ({ about: "branch", text: "希望多组织实地学习。" }), allow: 名单上的人 },
     { action: "orglife.opinion_form", place: "private", value: (o) => ({ s: o.session }), allow: 名单上的人 },
     { action: "orglife.talk", place: "private", value: (o) => ({ t: o.talk }), allow: ["书记", "委员", "正式党员"] }, // the pair (王建国, 陈静), or 支委

@@ -7,7 +7,8 @@ import { recordPeerAnswers, type PeerAnswer } from "./ballots.ts";
 import { recordDecisions, refreshProposals, resultsOf, type Decision } from "./determination.ts";
 import { ABSTAIN, isGrade } from "./grades.ts";
 import { materialsText, memberNames, patchIfFresh, refreshDeterminationCards } from "./notify.ts";
-import { publishResults, recordDisposition } from "./publish.ts";
+import { publishResults } from "./publish.ts";
+import { recordDisposalStep } from "./disposal.ts";
 import {
   assertAccepting, markPeerPageDone, markSelfDone, pageCount, pageOf, participantOf, participantsOf, peerTargets, roundForCard, type Round,
 } from "./rounds.ts";
@@ -177,9 +178,11 @@ async function disposeAction(ctx: ActionContext): Promise<CardResponse> {
   const { org, actor } = who(ctx);
   const round = await roundForCard(ctx.tx, org.id, ctx.value.r);
   const memberId = Number(ctx.value.m);
-  const outcome = text(ctx.form[`outcome_${memberId}`], 30);
-  const note = text(ctx.form[`note_${memberId}`], 200);
-  const { data, label } = await recordDisposition(ctx.tx, ctx.out, org, round, { memberId, outcome, note, by: actor, now: ctx.now });
+  const { data, label } = await recordDisposalStep(ctx.tx, ctx.out, org, round, {
+    memberId, step: text(ctx.form[`step_${memberId}`], 20), outcome: text(ctx.form[`outcome_${memberId}`], 30),
+    meeting: text(ctx.form[`meeting_${memberId}`], 10), due: ctx.form[`due_${memberId}`], note: text(ctx.form[`note_${memberId}`], 200),
+    by: actor, now: ctx.now,
+  });
   return { toast: { type: "success", content: `已记录：${label}` }, card: renderCard("evaluation-disposition", data) };
 }
 
@@ -193,5 +196,5 @@ export const EVALUATION_ACTIONS: ActionDef[] = [
   { name: "evaluation.determine", permission: "committee", access: "组织评定卡片「保存本页评定」：支委，评议截止后、发布前", run: determineAction },
   { name: "evaluation.publish", permission: "committee", access: "组织评定卡片「发布评定结果」：支委，全部评定后", run: publishAction },
   { name: "evaluation.materials", permission: "committee", access: "组织评定卡片「私信给我全部自评材料和互评评语」：支委，评议截止后", run: materialsAction },
-  { name: "evaluation.dispose", permission: "committee", access: "组织处置卡片「记录处理结果」：支委，结果发布后", run: disposeAction },
+  { name: "evaluation.dispose", permission: "committee", access: "组织处置程序卡片「记录这一步」：支委，结果发布后，只对评定为不合格的同志，按程序顺序", run: disposeAction },
 ];

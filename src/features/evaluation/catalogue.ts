@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
-import { GRADES } from "./grades.ts";
+import { GRADES, PROPOSABLE_GRADES } from "./grades.ts";
 import { REPO_ROOT } from "../../core/paths.ts";
 
 /**
@@ -44,7 +44,27 @@ const condition = z
   })
   .strict();
 
-const rule = z.object({ grade, when: condition, explain: z.string().min(1) });
+/**
+ * A proposal rule either proposes 优秀/合格 or flags the case for the committee's discussion
+ * (`discuss: true`); a grade below 合格 is refused in a catalogue file (domain.md §2.3: the
+ * bot never labels a member).
+ */
+const proposable = z.enum(PROPOSABLE_GRADES);
+const rule = z
+  .object({ grade: proposable.optional(), discuss: z.literal(true).optional(), when: condition, explain: z.string().min(1) })
+  .strict()
+  .refine((r) => (r.grade === undefined) !== (r.discuss === undefined), {
+    message: "a proposal rule proposes 优秀 or 合格 (grade) or flags the case for discussion (discuss: true); the bot never proposes a grade below 合格",
+  });
+
+/** Rounds stored before proposals stopped below 合格: such a rule is read as a discussion flag. */
+const storedRule = z.preprocess((r) => {
+  if (r && typeof r === "object" && "grade" in r && (r.grade === "BASICALLY_QUALIFIED" || r.grade === "UNQUALIFIED")) {
+    const { grade: _g, ...rest } = r as Record<string, unknown>;
+    return { ...rest, discuss: true };
+  }
+  return r;
+}, rule);
 
 const settings = z.object({
   name: z.string(),
@@ -53,12 +73,20 @@ const settings = z.object({
   minRaters: z.number().int().min(3),
   stars: z.array(z.object({ stars: z.number().int().min(1).max(5), minScore: z.number() })).min(1),
   vetoStars: z.number().int().min(1).max(5),
-  proposal: z.object({ intro: z.string(), rules: z.array(rule), default: z.object({ grade, explain: z.string() }) }),
+  proposal: z.object({ intro: z.string(), rules: z.array(rule), default: z.object({ grade: proposable, explain: z.string() }) }),
+  /**
+   * 基本合格 gets a rectification item (指出不足、帮助改进). 不合格 gets none from the
+   * catalogue: a 限期改正 period is decided and entered by the branch in the 处置 procedure.
+   */
   rectification: z.object({
     BASICALLY_QUALIFIED: z.object({ days: z.number().int().positive(), problem: z.string().min(1) }),
-    UNQUALIFIED: z.object({ days: z.number().int().positive(), problem: z.string().min(1) }),
   }),
   items: z.array(item),
+});
+
+/** The same settings as stored in a round's row, older rule forms accepted. */
+const storedSettings = settings.extend({
+  proposal: z.object({ intro: z.string(), rules: z.array(storedRule), default: z.object({ grade: proposable, explain: z.string() }) }),
 });
 
 export type Catalogue = z.infer<typeof settings>;
@@ -94,7 +122,7 @@ export function loadCatalogue(category: Category, dir = CATALOGUE_DIR): Catalogu
 
 /** A round's stored catalogue (JSON), validated again so a hand-edited row fails loudly. */
 export function parseStoredCatalogue(json: string): Catalogue {
-  return settings.parse(JSON.parse(json));
+  return storedSettings.parse(JSON.parse(json)) as Catalogue;
 }
 
 export function isCategory(v: unknown): v is Category {

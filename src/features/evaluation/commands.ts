@@ -5,7 +5,7 @@ import { GRADE_LABEL, isGrade } from "./grades.ts";
 import { sheetSummary } from "./scoring.ts";
 import { closeRound, rescheduleRoundJobs, scheduleRoundJobs } from "./lifecycle.ts";
 import { memberNames, sendDeterminationCards, sendParticipantCards } from "./notify.ts";
-import { sendDispositionCards } from "./publish.ts";
+import { sendDispositionCards } from "./disposal.ts";
 import {
   activeRound, catalogueOf, extendDeadline, finished, latestRound, openRound, participantsOf, roundDeadlineLabel, START_EXAMPLE, type Round,
 } from "./rounds.ts";
@@ -19,7 +19,7 @@ const HELP_LINES = [
   `书记：${START_EXAMPLE}（不写截止日期默认两周）`,
   "书记：/评议 进度 · /评议 延期 2026-03-27 · /评议 结束",
   "党员：/评议 填写（重新获取我的评议卡片）· /评议 我的（我的进度、评星和结果，私信）",
-  "支委：/评议 评定（组织评定卡片）· /评议 处置（组织处置记录）· /评星（评星记分）",
+  "支委：/评议 评定（组织评定卡片，评定不合格须写明理由）· /评议 处置（不合格同志的组织处置程序）· /评星（评星记分）",
 ];
 
 async function requireRound(ctx: CommandContext, org: OrgInfo, status?: Round["status"][]): Promise<Round> {
@@ -143,8 +143,8 @@ async function disposeCommand(ctx: CommandContext, org: OrgInfo, actor: Actor) {
   const round = await latestRound(ctx.tx, org.id);
   if (!round || round.status !== "published") throw new UsageError("评定结果发布后才能记录组织处置。");
   const sent = await sendDispositionCards(ctx.tx, ctx.out.forOrg(org.id), org, round, actor.memberId);
-  if (!sent) await ctx.reply(`「${round.name}」没有评定为基本合格或不合格的同志，不需要组织处置。`);
-  else if (ctx.message.chatType === "group") await ctx.reply("组织处置记录卡片已私信发给您。");
+  if (!sent) await ctx.reply(`「${round.name}」没有评定为不合格的同志，不需要组织处置（基本合格的同志由支部指出不足、帮助改进）。`);
+  else if (ctx.message.chatType === "group") await ctx.reply("组织处置程序卡片已私信发给您。");
 }
 
 /** Prefers, in a private chat, the branch with a round in progress where the person takes part. */

@@ -3,7 +3,7 @@ import { UsageError } from "../../app/context.ts";
 import type { MemberClass } from "../../app/roles.ts";
 import { receivedRatings, sealBallots } from "./ballots.ts";
 import type { Catalogue } from "./catalogue.ts";
-import { emptyCounts, GRADES, isGrade, type Grade, type GradeCounts } from "./grades.ts";
+import { DISCUSS, emptyCounts, GRADES, isGrade, isProposedGrade, type Grade, type GradeCounts, type ProposedGrade } from "./grades.ts";
 import { computeSheet, propose, type PeerSummary } from "./scoring.ts";
 import { catalogueOf, participantsOf, roleTag, type Round } from "./rounds.ts";
 
@@ -25,7 +25,7 @@ export interface ResultView {
   score: number;
   stars: number;
   vetoes: string[];
-  proposedGrade: Grade;
+  proposedGrade: ProposedGrade;
   proposalReason: string;
   finalGrade: Grade | null;
   decisionReason: string | null;
@@ -92,7 +92,8 @@ export async function resultsOf(tx: Tx, round: Round): Promise<ResultView[]> {
       memberId: p.memberId, openId: p.openId, name: p.name, role: roleTag(p), memberClass: p.memberClass, active: p.active,
       raterCount: r.raterCount, peerCounts: peerOf(r).counts,
       score: r.score, stars: r.stars, vetoes: JSON.parse(r.vetoes) as string[],
-      proposedGrade: isGrade(r.proposedGrade) ? r.proposedGrade : "QUALIFIED", proposalReason: r.proposalReason,
+      // A row proposed below 合格 by an older version reads as a case for discussion.
+      proposedGrade: isProposedGrade(r.proposedGrade) ? r.proposedGrade : DISCUSS, proposalReason: r.proposalReason,
       finalGrade: isGrade(r.finalGrade) ? r.finalGrade : null, decisionReason: r.decisionReason, decidedBy: r.decidedBy,
       rectificationItemId: r.rectificationItemId,
     }];
@@ -114,6 +115,12 @@ export async function recordDecisions(tx: Tx, round: Round, decisions: Decision[
   for (const d of decisions) {
     const row = rows.get(d.memberId);
     if (!row) throw new UsageError("卡片上的人员不在本轮评议名单中，请发送 /评议 评定 获取新卡片。");
+    if (d.grade === "UNQUALIFIED" && !d.reason) {
+      throw new UsageError(`${names.get(d.memberId) ?? ""}：评定为不合格须写明理由（支委会认定的事实和依据），请填写「评定理由」（这一页没有保存）。`);
+    }
+    if (row.proposedGrade === DISCUSS && !d.reason) {
+      throw new UsageError(`${names.get(d.memberId) ?? ""}：这位同志的情况待支委会讨论，请在「评定理由」里写明讨论结论（这一页没有保存）。`);
+    }
     if (d.grade !== row.proposedGrade && !d.reason) {
       throw new UsageError(`${names.get(d.memberId) ?? ""}：评定等次与建议不同，请在「评定理由」里写明理由（这一页没有保存）。`);
     }

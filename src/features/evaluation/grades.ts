@@ -17,9 +17,24 @@ export function isGrade(v: unknown): v is Grade {
   return typeof v === "string" && (GRADES as readonly string[]).includes(v);
 }
 
-/** Grades that lead to rectification items and 组织处置. */
+/** Grades that get help to improve: 基本合格 (指出不足、帮助改进) and 不合格 (教育帮助，再依规处置). */
 export function needsFollowUp(grade: Grade): boolean {
   return grade === "BASICALLY_QUALIFIED" || grade === "UNQUALIFIED";
+}
+
+/**
+ * What the bot may propose (domain.md §2.3, §4.5): never a grade below 合格. A case that a
+ * rule flags (a veto, low stars, a peer majority below 合格) gets no grade at all but
+ * DISCUSS — the committee discusses it and decides with a written reason.
+ */
+export const PROPOSABLE_GRADES = ["EXCELLENT", "QUALIFIED"] as const;
+export const DISCUSS = "DISCUSS";
+export type ProposedGrade = (typeof PROPOSABLE_GRADES)[number] | typeof DISCUSS;
+
+export const PROPOSAL_LABEL: Record<ProposedGrade, string> = { EXCELLENT: "优秀", QUALIFIED: "合格", DISCUSS: "不提建议，待支委会讨论" };
+
+export function isProposedGrade(v: unknown): v is ProposedGrade {
+  return v === DISCUSS || v === "EXCELLENT" || v === "QUALIFIED";
 }
 
 export type GradeCounts = Record<Grade, number>;

@@ -22,7 +22,7 @@ export function registerEvaluation(bot: Bot, deps: { sections: DigestSections; w
       usage: EVALUATE_USAGE, example: START_EXAMPLE,
       // Each sub-command checks its own permission (开始/进度/延期/结束: 书记; 评定/处置: 支委; 填写/我的: 党员).
       permission: "anyone", scope: "any", run: evaluateCommand,
-      access: "查看状态：所有人；开始、进度、延期、结束：书记、副书记；填写、我的：党员；评定、处置：支委",
+      access: "查看状态：所有人；开始、进度、延期、结束：书记、副书记；填写、我的：党员；评定、处置（仅评定为不合格的同志，按程序逐步记录）：支委",
     })
     .command({
       name: "评星", aliases: ["star"], group: GROUP,

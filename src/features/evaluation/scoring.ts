@@ -1,5 +1,5 @@
 import type { Catalogue, Condition } from "./catalogue.ts";
-import { countsLine, GRADE_LABEL, starsText, type Grade, type GradeCounts } from "./grades.ts";
+import { countsLine, DISCUSS, PROPOSAL_LABEL, starsText, type GradeCounts, type ProposedGrade } from "./grades.ts";
 
 /**
  * 评星晋级 arithmetic and the proposal rules, as pure functions of plain data. The result is
@@ -78,7 +78,8 @@ export interface PeerSummary {
 }
 
 export interface Proposal {
-  grade: Grade;
+  /** 优秀, 合格 or DISCUSS — never a grade below 合格. */
+  grade: ProposedGrade;
   reason: string;
 }
 
@@ -107,13 +108,13 @@ export function propose(catalogue: Catalogue, sheet: ScoreSheet, peer: PeerSumma
   const rule = catalogue.proposal.rules.find((r) => matches(r.when, sheet, peer));
   const chosen = rule ?? catalogue.proposal.default;
   const facts = [`评星 ${sheetSummary(sheet)}`, peerLine(peer, catalogue.minRaters)];
-  return { grade: chosen.grade, reason: `${chosen.explain}（${facts.join("；")}）` };
+  return { grade: chosen.grade ?? DISCUSS, reason: `${chosen.explain}（${facts.join("；")}）` };
 }
 
 /** The rules in words, for the committee card: "1. … 2. … 其他：…" */
 export function rulesInWords(catalogue: Catalogue): string[] {
   return [
-    ...catalogue.proposal.rules.map((r, i) => `${i + 1}. 建议「${GRADE_LABEL[r.grade]}」：${r.explain}`),
+    ...catalogue.proposal.rules.map((r, i) => `${i + 1}. ${r.grade ? `建议「${PROPOSAL_LABEL[r.grade]}」` : "待支委会讨论"}：${r.explain}`),
     `${catalogue.proposal.rules.length + 1}. 其他：${catalogue.proposal.default.explain}`,
   ];
 }

@@ -1,6 +1,6 @@
 import type { OrgInfo } from "../../app/context.ts";
 import type { Catalogue } from "./catalogue.ts";
-import { countsLine, GRADE_LABEL, needsFollowUp, starsText, type Grade } from "./grades.ts";
+import { countsLine, DISCUSS, GRADE_LABEL, PROPOSAL_LABEL, starsText, type Grade } from "./grades.ts";
 import { peerLine, rulesInWords, sheetSummary, type ScoreSheet } from "./scoring.ts";
 import { itemOptions, type SheetEntry } from "./scores.ts";
 import { excellentWarning, gradeCounts, type ResultView } from "./determination.ts";
@@ -94,7 +94,8 @@ export function mineEntries(entries: SheetEntry[], names: Map<number, string>, t
 
 export function determinationSummaryData(org: OrgInfo, round: Round, results: ResultView[], participants: Participant[], catalogue: Catalogue) {
   const voters = participants.filter((p) => p.voter);
-  const proposed = gradeCounts(results.map((r) => r.proposedGrade));
+  const proposed = gradeCounts(results.flatMap((r) => (r.proposedGrade === DISCUSS ? [] : [r.proposedGrade])));
+  const toDiscuss = results.filter((r) => r.proposedGrade === DISCUSS).length;
   const decided = results.filter((r) => r.finalGrade);
   const warnings = [
     excellentWarning("建议", proposed.EXCELLENT, results.length),
@@ -104,7 +105,7 @@ export function determinationSummaryData(org: OrgInfo, round: Round, results: Re
     orgName: org.name, roundName: round.name, orgId: org.id, roundId: round.id, published: round.status === "published",
     lines: [
       `参评 ${participants.length} 人（正式党员 ${voters.length} 人、预备党员 ${participants.length - voters.length} 人）；个人自评 ${participants.filter((p) => p.selfDone).length} 人完成；党员互评 ${voters.filter((p) => p.peerDone).length}/${voters.length} 人完成`,
-      `建议：${countsLine(proposed, " 人")}`,
+      `建议：优秀 ${proposed.EXCELLENT} 人 · 合格 ${proposed.QUALIFIED} 人 · 待支委会讨论 ${toDiscuss} 人（助手不建议基本合格、不合格）`,
       `已评定 ${decided.length}/${results.length} 人${decided.length ? `：${countsLine(gradeCounts(decided.map((r) => r.finalGrade!)), " 人")}` : ""}`,
     ],
     warnings, rulesIntro: catalogue.proposal.intro, rules: rulesInWords(catalogue),
@@ -131,8 +132,9 @@ export function determinationPageData(
       ? `已评定为「${GRADE_LABEL[r.finalGrade]}」（${names.get(r.decidedBy ?? 0) ?? "支委"}）${r.decisionReason ? `，理由：${r.decisionReason}` : ""}`
       : "未评定";
     return {
-      memberId: r.memberId, name: r.name, role: r.role, facts, proposal: GRADE_LABEL[r.proposedGrade], reason: r.proposalReason,
-      status, initial: r.finalGrade ?? r.proposedGrade, decisionReason: r.decisionReason ?? "",
+      memberId: r.memberId, name: r.name, role: r.role, facts, proposal: PROPOSAL_LABEL[r.proposedGrade], reason: r.proposalReason,
+      // A case for discussion starts with no grade chosen: the committee picks one.
+      status, initial: r.finalGrade ?? (r.proposedGrade === DISCUSS ? "" : r.proposedGrade), decisionReason: r.decisionReason ?? "",
     };
   });
   return {
@@ -146,58 +148,29 @@ export function resultCardData(
   rectification?: { seqNo: number; due: string }, commentsSeparately = false,
 ) {
   const grade = r.finalGrade!;
-  const followUp = needsFollowUp(grade)
-    ? `支部会安排同志与您谈心，帮助查找不足。${rectification ? `已为您建立整改事项 #${rectification.seqNo}（期限 ${rectification.due}），请按期整改并提交佐证材料。` : ""}`
-    : "";
   return {
     name: r.name, roundName: round.name, orgName: org.name, grade: GRADE_LABEL[grade],
     template: grade === "EXCELLENT" ? "red" : grade === "QUALIFIED" ? "green" : "orange",
     reason: r.decisionReason ?? "", score: sheetSummary(sheet), scoreLines: sheetLines(sheet),
-    peer: peerLine({ raterCount: r.raterCount, counts: r.peerCounts }, catalogue.minRaters), comments, followUp,
+    peer: peerLine({ raterCount: r.raterCount, counts: r.peerCounts }, catalogue.minRaters), comments, followUp: followUpText(grade, rectification),
     commentsNote: commentsSeparately ? "互评评语较多，已在下一条消息里发给您。" : "",
   };
 }
 
-export const DISPOSITION_LABEL: Record<string, string> = {
-  correction_period: "限期改正",
-  advise_withdrawal: "劝其退党",
-  removal: "除名",
-  extend_probation: "延长预备期",
-  cancel_probation: "取消预备党员资格",
-  no_action: "不作组织处置（教育帮助）",
-};
-
-export function dispositionOptions(memberClass: string): Array<{ value: string; label: string }> {
-  const codes = memberClass === "probationary"
-    ? ["extend_probation", "cancel_probation", "no_action"]
-    : ["correction_period", "advise_withdrawal", "removal", "no_action"];
-  return codes.map((value) => ({ value, label: DISPOSITION_LABEL[value]! }));
+/** What follows a grade (domain.md §2.2 outcome use), in the member's own result card. */
+function followUpText(grade: Grade, rectification?: { seqNo: number; due: string }): string {
+  if (grade === "BASICALLY_QUALIFIED") {
+    return `支部会安排同志与您谈心，指出不足、帮助改进。${rectification ? `已为您建立整改事项 #${rectification.seqNo}（期限 ${rectification.due}），请按期改进并提交佐证材料。` : ""}`;
+  }
+  if (grade === "UNQUALIFIED") {
+    return "支部会先对您进行教育帮助。是否作组织处置、如何处置，须经支委会、上级党委、支部党员大会等程序依规决定，并会当面听取您的意见。";
+  }
+  return "";
 }
 
 export function publishedCountsText(round: Round, results: ResultView[]): string {
   const counts = gradeCounts(results.map((r) => r.finalGrade!));
   return `「${round.name}」评定结果已由支委会确定，并已私信告知每位参评同志。\n全支部参评 ${results.length} 人：${countsLine(counts, " 人")}。\n个人结果不在群里公布。`;
-}
-
-export function dispositionCardData(
-  org: OrgInfo, round: Round, results: ResultView[],
-  history: Array<{ memberId: number; outcome: string; note: string | null; recordedBy: number; recordedAt: Date }>,
-  names: Map<number, string>, rectificationSeq: Map<number, number>,
-) {
-  return {
-    roundName: round.name, orgId: org.id, roundId: round.id,
-    members: results.map((r) => {
-      const seq = r.rectificationItemId ? rectificationSeq.get(r.rectificationItemId) : undefined;
-      return {
-        memberId: r.memberId, name: r.name, role: r.role, grade: GRADE_LABEL[r.finalGrade!],
-        rectification: seq ? `已建立整改事项 #${seq}。` : "",
-        history: history
-          .filter((h) => h.memberId === r.memberId)
-          .map((h) => `${shortTime(h.recordedAt, org.timezone)} ${DISPOSITION_LABEL[h.outcome] ?? h.outcome}（${names.get(h.recordedBy) ?? "支委"}记录）${h.note ? `：${h.note}` : ""}`),
-        options: dispositionOptions(r.memberClass),
-      };
-    }),
-  };
 }
 
 /** The 评星记分 form: members other than the recorder, and the catalogue's items. */

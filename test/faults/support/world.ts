@@ -170,7 +170,7 @@ export async function buildWorld(t: TestBot): Promise<World> {
   const results = await db.appraisalResult.findMany({ where: { roundId: finished.id } });
   const grades: Record<string, string> = {};
   for (const r of results) {
-    grades[`f_${r.memberId}`] = r.memberId === zhouMin ? "BASICALLY_QUALIFIED" : "QUALIFIED";
+    grades[`f_${r.memberId}`] = r.memberId === zhouMin ? "UNQUALIFIED" : "QUALIFIED";
     grades[`r_${r.memberId}`] = "支委会结合平时表现评定";
   }
   const determine = privateCard(t, p.s1, "evaluation.determine");
