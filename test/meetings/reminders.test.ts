@@ -19,11 +19,29 @@ afterAll(() => t.stop());
 
 describe("reminders, sign-in and final attendance of a 党员大会", () => {
   it("records a 正式党员 left out of the 应到 count, privately", async () => {
-    await t.say(t.people.s1, t.chats.branch1, "/不计应到 @周敏 自费出国 2025年8月起在国外", { mentions: [t.people.m5] });
+    await t.say(t.people.s1, t.chats.branch1, "/不计应到 @周敏 自费出国半年以上 机关党委 2026-02-10 2025年8月起在国外", { mentions: [t.people.m5] });
     expect(lastText(t, t.chats.branch1)).toBe("已私信发给您。");
-    expect(lastText(t, t.people.s1.openId)).toContain("周敏（自费出国半年以上）不计入党员大会应到会人数");
+    expect(lastText(t, t.people.s1.openId)).toContain("周敏（自费出国半年以上，机关党委 2026-02-10 批准）不计入党员大会应到会人数");
+    const row = await t.runtime.db.quorumExclusion.findFirstOrThrow({ where: { revokedAt: null } });
+    expect(row).toMatchObject({ ground: "abroad_private", approvedBy: "机关党委", approvedOn: "2026-02-10" });
     await t.say(t.people.m1, t.chats.branch1, "/不计应到 @周敏 服刑", { mentions: [t.people.m5] });
     expect(lastText(t, t.chats.branch1)).toContain("只有支委");
+  });
+
+  it("takes only the five grounds by their exact words, and only with the upper organisation's approval", async () => {
+    // 公派 and three months is none of the five grounds: it must not become 自费出国半年以上.
+    await t.say(t.people.s1, t.chats.branch1, "/不计应到 @刘洋 出国 公派访学3个月", { mentions: [t.people.m1] });
+    const refused = lastText(t, t.chats.branch1);
+    expect(refused).toContain("「出国」不是规定的五种情形之一，没有登记");
+    expect(refused).toContain("1 丧失表达能力（因病等原因丧失表达能力）；2 自费出国半年以上；3 正在服刑");
+    expect(refused).toContain("正确示例：/不计应到 @刘洋 自费出国半年以上 机关党委 2026-02-10");
+    await t.say(t.people.s1, t.chats.branch1, "/不计应到 @刘洋 自费出国半年以上 访学", { mentions: [t.people.m1] });
+    expect(lastText(t, t.chats.branch1)).toContain("须经上级党组织同意：请写明批准的上级党组织和批准日期");
+    await t.say(t.people.s1, t.chats.branch1, "/不计应到 @刘洋 自费出国半年以上 机关党委 2026-12-01", { mentions: [t.people.m1] });
+    expect(lastText(t, t.chats.branch1)).toContain("晚于今天");
+    expect(await t.runtime.db.quorumExclusion.count({ where: { revokedAt: null } })).toBe(1); // 周敏 only
+    await t.say(t.people.s1, t.chats.branch1, "/不计应到");
+    expect(lastText(t, t.people.s1.openId)).toContain("- 周敏：自费出国半年以上（2025年8月起在国外），机关党委 2026-02-10 批准");
   });
 
   it("sends the day-before reminder once, even across a restart, and nudges only those who have not answered", async () => {
@@ -101,6 +119,7 @@ describe("reminders, sign-in and final attendance of a 党员大会", () => {
     const summary = texts(t, t.chats.branch1).find((x) => x.includes("#1 支部党员大会 已结束"))!;
     expect(summary).toContain("决议须获得至少 5 票赞成");
     expect(summary).not.toContain("周敏"); // names stay out of the group
+    expect(summary).toContain("不计入应到 1 人（均经上级党组织批准，名单见 /不计应到）");
     const details = texts(t, t.people.s1.openId).find((x) => x.startsWith("【考勤明细】"))!;
     expect(details).toContain("请假：杨帆（出差）");
     expect(details).toContain("缺席（未请假）：赵强、周敏");

@@ -13,12 +13,13 @@ import {
 } from "./rules.ts";
 import { formatRulesText, resetRules, saveFrequency, saveReminderOffsets, saveThemeDay } from "./rules-store.ts";
 import {
-  EXCLUSION_GROUNDS, EXCLUSION_WORDS, attendanceOf, attendanceOfMany, correctAttendance, createMeeting, fullMemberCount, listExclusions,
+  EXCLUSION_GROUNDS, exclusionChoices, exclusionGroundOf, attendanceOf, attendanceOfMany, correctAttendance, createMeeting, fullMemberCount, listExclusions,
   loadMeeting, loadRules, markMakeupDone, meetingBySeq, parseSeq, pendingMakeups, recordExclusion, requireManage,
   resolveMember, revokeExclusion, upcomingMeetings, recentMeetings, SEQ_EXAMPLE,
   type MeetingView,
 } from "./service.ts";
 import { formatDay, offsetLabel, parseOffset, zoned } from "./time.ts";
+import { dayOf, parseDay } from "../rectification/dates.ts";
 import { FINAL_LABEL, TYPE_LABEL, TYPE_WORDS, type FinalStatus, type MeetingType, type Rsvp } from "./types.ts";
 import { announceData, copyRef, listLine, listSub, meetingTitle, overviewData, planData, refreshMeetingCards, typeOptions } from "./view.ts";
 
@@ -256,22 +257,21 @@ async function attendanceCommand(ctx: CommandContext) {
 
 // ───────────────────────────── /不计应到 ─────────────────────────────
 
-const EXCLUDE_EXAMPLE = "/不计应到 @刘洋 自费出国 2025年9月起在国外";
+const EXCLUDE_EXAMPLE = "/不计应到 @刘洋 自费出国半年以上 机关党委 2026-02-10 2025年9月起在国外";
 
 async function exclusionCommand(ctx: CommandContext) {
   const org = requireBranch(ctx);
   const actor = requireActor(ctx);
   if (!isCommittee(actor)) throw new PermissionError("只有支委可以登记不计入应到人数的党员。");
   const { people, words } = splitMentions(ctx.args, ctx.mentions);
-  const grounds = Object.entries(EXCLUSION_WORDS).map(([w]) => w).slice(0, 5);
   if (people.length === 0) {
     const list = await listExclusions(ctx.tx, org.id);
     await privately(
       ctx,
       (list.length
-        ? `不计入应到会人数的正式党员（${list.length} 人）：\n${list.map((e) => `- ${e.name}：${EXCLUSION_GROUNDS[e.ground]}${e.note ? `（${e.note}）` : ""}，${formatDay(e.recordedAt, org.timezone)}登记`).join("\n")}`
+        ? `不计入应到会人数的正式党员（${list.length} 人）：\n${list.map((e) => `- ${e.name}：${EXCLUSION_GROUNDS[e.ground]}${e.note ? `（${e.note}）` : ""}，${e.approvedBy && e.approvedOn ? `${e.approvedBy} ${e.approvedOn} 批准` : "批准情况缺项"}，${formatDay(e.recordedAt, org.timezone)}登记`).join("\n")}`
         : "目前没有不计入应到会人数的党员。") +
-        `\n依据：经上级党组织同意并经支部党员大会通过，以下五种情形的正式党员可不计入应到会人数：${Object.values(EXCLUSION_GROUNDS).join("；")}。\n登记：${EXCLUDE_EXAMPLE}\n撤销：/不计应到 撤销 @成员`,
+        `\n依据：经上级党组织同意并经支部党员大会通过，以下五种情形的正式党员可不计入应到会人数（登记时用原词或序号）：${exclusionChoices()}。\n登记（情形、批准的上级党组织和日期、说明）：${EXCLUDE_EXAMPLE}\n撤销：/不计应到 撤销 @成员`,
     );
     return;
   }
@@ -281,10 +281,23 @@ async function exclusionCommand(ctx: CommandContext) {
     await privately(ctx, revoked ? `已撤销：${member.name} 恢复计入应到会人数。` : `${member.name} 本来就计入应到会人数。`);
     return;
   }
-  const ground = EXCLUSION_WORDS[words[0] ?? ""];
-  if (!ground) throw new UsageError(`${words[0] ? `「${words[0]}」不是规定的情形。` : "缺少情形。"}可选：${grounds.join("、")}（对应${Object.values(EXCLUSION_GROUNDS).join("；")}）。`, EXCLUDE_EXAMPLE);
-  await recordExclusion(ctx.tx, org.id, member.id, ground, words.slice(1).join(" "), ctx.message.senderOpenId, ctx.now);
-  await privately(ctx, `已登记：${member.name}（${EXCLUSION_GROUNDS[ground]}）不计入党员大会应到会人数。请确认已经上级党组织同意并经支部党员大会通过。`);
+  const ground = exclusionGroundOf(words[0] ?? "");
+  if (!ground) {
+    throw new UsageError(`${words[0] ? `「${words[0]}」不是规定的五种情形之一，没有登记。` : "缺少情形。"}请用原词或序号：${exclusionChoices()}。公派出国、出国不满半年等不属于这五种情形，仍计入应到。`, EXCLUDE_EXAMPLE);
+  }
+  const approval = approvalOf(words.slice(1), dayOf(ctx.now, org.timezone));
+  await recordExclusion(ctx.tx, org.id, member.id, ground, approval, approval.note, ctx.message.senderOpenId, ctx.now);
+  await privately(ctx, `已登记：${member.name}（${EXCLUSION_GROUNDS[ground]}，${approval.by} ${approval.on} 批准）不计入党员大会应到会人数。此后的会议通知、纪要表决和周报在应到人数旁都会注明。`);
+}
+
+/** "机关党委 2026-02-10 说明…": the approving organisation, the day it approved, then a note. */
+function approvalOf(words: string[], today: string): { by: string; on: string; note: string } {
+  const at = words.findIndex((w) => parseDay(w) !== undefined);
+  const by = words.slice(0, Math.max(at, 0)).join(" ").trim();
+  if (at < 0 || !by) throw new UsageError("不计入应到会人数须经上级党组织同意：请写明批准的上级党组织和批准日期。", EXCLUDE_EXAMPLE);
+  const on = parseDay(words[at]!)!;
+  if (on > today) throw new UsageError(`批准日期 ${on} 晚于今天，请写已经批准的日期。`, EXCLUDE_EXAMPLE);
+  return { by, on, note: words.slice(at + 1).join(" ") };
 }
 
 // ───────────────────────────── /会议规则 ─────────────────────────────
@@ -352,6 +365,6 @@ export function registerMeetingCommands(bot: Bot, deps: FlowDeps): void {
     .command({ name: "请假", aliases: ["leave"], group: GROUP, summary: "请假并写明事由", usage: "/请假 [#编号] <事由>", example: LEAVE_EXAMPLE, permission: "member", scope: "any", access: "本人，只能回复本人应参加的会议", run: (ctx) => answerCommand("leave", ctx) })
     .command({ name: "补课", aliases: ["makeup"], group: GROUP, summary: "查看或登记补课（支委可为他人登记）", usage: "/补课 [#编号] [@成员]", example: "/补课 #12", permission: "member", scope: "any", access: "查看、登记本人补课：党员；为他人登记：支委", run: makeupCommand })
     .command({ name: "考勤", aliases: ["attendance"], group: GROUP, summary: "查看会议考勤明细（私信），或会后更正考勤", usage: "/考勤 #编号 [@成员 出席|请假|缺席]", example: ATTENDANCE_EXAMPLE, permission: "committee", scope: "branch", run: attendanceCommand })
-    .command({ name: "不计应到", aliases: ["exclude"], group: GROUP, summary: "登记不计入党员大会应到人数的党员（五种情形）", usage: "/不计应到 [@成员 <情形> [说明] | 撤销 @成员]", example: EXCLUDE_EXAMPLE, permission: "committee", scope: "any", run: exclusionCommand })
+    .command({ name: "不计应到", aliases: ["exclude"], group: GROUP, summary: "登记不计入党员大会应到人数的党员（五种情形）", usage: "/不计应到 [@成员 <情形> <批准的上级党组织> <批准日期> [说明] | 撤销 @成员]", example: EXCLUDE_EXAMPLE, permission: "committee", scope: "any", run: exclusionCommand })
     .command({ name: "会议规则", aliases: ["rules"], group: GROUP, summary: "查看或调整会议频次、主题党日日期、提醒时间", usage: "/会议规则 [<类型> <频次> | 主题党日 每月N日 | 提醒 1天 1小时 | 默认]", example: RULES_EXAMPLE, permission: "member", scope: "branch", access: "查看：党员；调整：书记、副书记", run: rulesCommand });
 }

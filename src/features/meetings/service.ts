@@ -466,17 +466,56 @@ export const EXCLUSION_GROUNDS = {
 
 export type ExclusionGround = keyof typeof EXCLUSION_GROUNDS;
 
+/**
+ * The exact words a secretary may type for each ground (or its number 1–5, or the full text).
+ * Nothing looser is guessed: "出国" may be 公派 or shorter than half a year, which is no ground.
+ */
 export const EXCLUSION_WORDS: Record<string, ExclusionGround> = {
   丧失表达能力: "unable_to_express",
-  因病: "unable_to_express",
-  自费出国: "abroad_private",
-  出国: "abroad_private",
-  服刑: "serving_sentence",
-  卧床: "bedridden",
+  自费出国半年以上: "abroad_private",
+  正在服刑: "serving_sentence",
+  卧床不起: "bedridden",
   长期生病: "bedridden",
-  外出未转: "away_untransferred",
-  外出: "away_untransferred",
+  外出半年以上应转未转: "away_untransferred",
 };
+
+export function exclusionGroundOf(word: string): ExclusionGround | undefined {
+  const grounds = Object.keys(EXCLUSION_GROUNDS) as ExclusionGround[];
+  if (/^[1-5]$/.test(word)) return grounds[Number(word) - 1];
+  return EXCLUSION_WORDS[word] ?? grounds.find((g) => EXCLUSION_GROUNDS[g] === word);
+}
+
+/** "1 丧失表达能力（因病等原因丧失表达能力）；2 …" for refusals and the list. */
+export function exclusionChoices(): string {
+  return (Object.keys(EXCLUSION_GROUNDS) as ExclusionGround[])
+    .map((g, i) => {
+      const words = Object.entries(EXCLUSION_WORDS).filter(([, v]) => v === g).map(([w]) => w).join("/");
+      return `${i + 1} ${words}${words === EXCLUSION_GROUNDS[g] ? "" : `（${EXCLUSION_GROUNDS[g]}）`}`;
+    })
+    .join("；");
+}
+
+export interface ExclusionView {
+  memberId: number;
+  name: string;
+  ground: ExclusionGround;
+  approvedBy: string | null;
+  approvedOn: string | null;
+}
+
+/**
+ * "不计入应到 1 人：周敏（自费出国半年以上；机关党委 2026-02-10 批准）" — shown with every
+ * denominator it changes. In a group (`named` false) only the count and whether each was approved.
+ */
+export function exclusionsSentence(excluded: ExclusionView[], named = true): string {
+  if (!excluded.length) return "";
+  if (!named) {
+    const unapproved = excluded.filter((e) => !e.approvedBy || !e.approvedOn).length;
+    return `不计入应到 ${excluded.length} 人（${unapproved ? `其中 ${unapproved} 人批准情况缺项` : "均经上级党组织批准"}，名单见 /不计应到）。`;
+  }
+  const one = (e: ExclusionView) => `${e.name}（${EXCLUSION_GROUNDS[e.ground]}；${e.approvedBy && e.approvedOn ? `${e.approvedBy} ${e.approvedOn} 批准` : "批准情况缺项"}）`;
+  return `不计入应到 ${excluded.length} 人：${excluded.map(one).join("、")}。`;
+}
 
 export interface QuorumView {
   applies: boolean;
@@ -487,7 +526,7 @@ export interface QuorumView {
   attending: number;
   needed: number;
   met: boolean;
-  excluded: Array<{ memberId: number; name: string; ground: ExclusionGround }>;
+  excluded: ExclusionView[];
 }
 
 /** Exclusions in force for a meeting: recorded before it ended and not revoked before it started. */
@@ -523,7 +562,7 @@ export async function meetingQuorum(tx: Tx, meeting: MeetingView): Promise<Quoru
     attending: entitled.filter((r) => r.rsvp === "attending").length,
     needed,
     met: kind !== null && entitled.length > 0 && present >= needed,
-    excluded: exclusions.map((e) => ({ memberId: e.memberId, name: e.member.name, ground: e.ground as ExclusionGround })),
+    excluded: exclusions.map((e) => ({ memberId: e.memberId, name: e.member.name, ground: e.ground as ExclusionGround, approvedBy: e.approvedBy, approvedOn: e.approvedOn })),
   };
 }
 
@@ -618,16 +657,22 @@ export async function meetingsBetween(tx: Tx, orgId: number, from: Date, to: Dat
 
 export async function listExclusions(tx: Tx, orgId: number) {
   const rows = await tx.quorumExclusion.findMany({ where: { revokedAt: null, member: { orgId, active: true } }, include: { member: true }, orderBy: { id: "asc" } });
-  return rows.map((r) => ({ memberId: r.memberId, name: r.member.name, ground: r.ground as ExclusionGround, note: r.note, recordedAt: r.recordedAt }));
+  return rows.map((r) => ({
+    memberId: r.memberId, name: r.member.name, ground: r.ground as ExclusionGround, note: r.note, recordedAt: r.recordedAt, approvedBy: r.approvedBy, approvedOn: r.approvedOn,
+  }));
 }
 
 /** Records (or replaces) the exclusion of a 正式党员; 预备党员 are never in the denominator anyway. */
-export async function recordExclusion(tx: Tx, orgId: number, memberId: number, ground: ExclusionGround, note: string, by: string, now: Date): Promise<void> {
+export async function recordExclusion(
+  tx: Tx, orgId: number, memberId: number, ground: ExclusionGround, approval: { by: string; on: string }, note: string, by: string, now: Date,
+): Promise<void> {
   const member = await tx.member.findFirst({ where: { id: memberId, orgId } });
   if (!member) throw new UsageError("此人不在本支部成员名单中。");
   if (member.memberClass !== "full") throw new UsageError(`${member.name} 不是正式党员，本来就不计入有表决权的应到人数。`);
   await tx.quorumExclusion.updateMany({ where: { memberId, revokedAt: null }, data: { revokedAt: now, revokedBy: by } });
-  await tx.quorumExclusion.create({ data: { memberId, ground, note: clip(note.trim(), 200) || null, recordedBy: by, recordedAt: now } });
+  await tx.quorumExclusion.create({
+    data: { memberId, ground, approvedBy: clip(approval.by, 40), approvedOn: approval.on, note: clip(note.trim(), 200) || null, recordedBy: by, recordedAt: now },
+  });
 }
 
 export async function revokeExclusion(tx: Tx, memberId: number, by: string, now: Date): Promise<boolean> {
