@@ -1,7 +1,7 @@
 import type { Tx } from "../../db/client.ts";
 import type { OrgInfo } from "../../app/context.ts";
 import type { DigestLine, DigestSection, SectionProvider, WarningCondition, WarningRule } from "../digest/index.ts";
-import { countsLine, isGrade, type Grade } from "./grades.ts";
+import { groupCountsLine, isGrade, type Grade } from "./grades.ts";
 import { gradeCounts } from "./determination.ts";
 import { roundDeadlineLabel } from "./rounds.ts";
 import { dayOf, yearOf } from "./time.ts";
@@ -73,7 +73,7 @@ export const evaluationSection: SectionProvider = {
         lines.push({ text: `民主评议「${round.name}」已截止，支委会评定中。`, attention: true });
         rollup = "评定中";
       } else if (round?.status === "published" && round.publishedAt && round.publishedAt >= period.start && round.publishedAt < period.end) {
-        lines.push({ text: `民主评议「${round.name}」结果已发布：${countsLine(gradeCounts(data.grades(round.id)), " 人")}。` });
+        lines.push({ text: `民主评议「${round.name}」结果已发布：${groupCountsLine(gradeCounts(data.grades(round.id)))}。` });
         rollup = "已发布";
       }
       const session = data.session(org.id);

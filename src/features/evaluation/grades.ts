@@ -48,6 +48,19 @@ export function countsLine(counts: GradeCounts, unit = ""): string {
   return GRADES.map((g) => `${GRADE_LABEL[g]} ${counts[g]}${unit}`).join(" · ");
 }
 
+/** Below this, a grade's count in a group chat would point at the people in it. */
+export const GROUP_COUNT_MIN = 3;
+
+/**
+ * Grade counts as a group may read them: withheld as 缺项 whenever a grade holds 1 or 2 people
+ * (in a branch everyone can guess who the one 不合格 is), so no count identifies anyone.
+ */
+export function groupCountsLine(counts: GradeCounts): string {
+  const small = GRADES.filter((g) => counts[g] > 0 && counts[g] < GROUP_COUNT_MIN);
+  if (!small.length) return countsLine(counts, " 人");
+  return `各等次人数：缺项（有的等次不足 ${GROUP_COUNT_MIN} 人，在群里公布人数可能让人推断出是谁；各人的结果已私信本人，支委可在组织评定卡片上查看）`;
+}
+
 export function starsText(stars: number): string {
   return "★".repeat(stars) + "☆".repeat(Math.max(0, 5 - stars));
 }

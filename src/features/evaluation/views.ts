@@ -1,6 +1,6 @@
 import type { OrgInfo } from "../../app/context.ts";
 import type { Catalogue } from "./catalogue.ts";
-import { countsLine, DISCUSS, GRADE_LABEL, PROPOSAL_LABEL, starsText, type Grade } from "./grades.ts";
+import { countsLine, DISCUSS, groupCountsLine, GRADE_LABEL, PROPOSAL_LABEL, starsText, type Grade } from "./grades.ts";
 import { peerLine, rulesInWords, sheetSummary, type ScoreSheet } from "./scoring.ts";
 import { itemOptions, type SheetEntry } from "./scores.ts";
 import { excellentWarning, gradeCounts, type ResultView } from "./determination.ts";
@@ -170,7 +170,7 @@ function followUpText(grade: Grade, rectification?: { seqNo: number; due: string
 
 export function publishedCountsText(round: Round, results: ResultView[]): string {
   const counts = gradeCounts(results.map((r) => r.finalGrade!));
-  return `「${round.name}」评定结果已由支委会确定，并已私信告知每位参评同志。\n全支部参评 ${results.length} 人：${countsLine(counts, " 人")}。\n个人结果不在群里公布。`;
+  return `「${round.name}」评定结果已由支委会确定，并已私信告知每位参评同志。\n全支部参评 ${results.length} 人：${groupCountsLine(counts)}。\n个人结果不在群里公布。`;
 }
 
 /** The 评星记分 form: members other than the recorder, and the catalogue's items. */
