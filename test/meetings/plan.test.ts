@@ -28,12 +28,15 @@ describe("/计划", () => {
     expect(text).not.toContain("支部委员会 · 3月");
   });
 
-  it("marks a period missing once it passed without a meeting, and done once the meeting was held", async () => {
+  it("marks a period missing once it passed without a meeting, and a held meeting without minutes as not yet met", async () => {
     await t.advance(new Date("2026-04-02T09:00:00+08:00").getTime() - t.clock.now().getTime());
     await t.say(t.people.m1, t.chats.branch1, "/计划");
     const text = lastText(t, t.chats.branch1);
-    expect(text).toContain("第一季度 ✅#1");
-    expect(text).toContain("3月 ✅　4月 ⏳"); // 支委会 held in March, April due
+    // Held, but nobody submitted minutes: 已召开，记录待补 — never ✅ 已落实.
+    expect(text).toContain("第一季度 📝#1");
+    expect(text).toContain("3月 📝　4月 ⏳"); // 支委会 held in March without minutes, April due
+    expect(text).toContain("✅ 已落实　📝 已召开，记录待补");
+    expect(text).not.toContain("✅#");
     expect(text).toContain("**党课**　<font color='grey'>每季度一次</font>\n第一季度 ❌　第二季度 ⏳");
   });
 

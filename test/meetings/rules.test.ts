@@ -44,8 +44,8 @@ describe("the year plan", () => {
     meetings: [],
     ...over,
   });
-  const meeting = (seqNo: number, type: PlanInput["meetings"][number]["type"], start: string, status = "scheduled", partyGroupId: number | null = null) => ({
-    seqNo, type, status, startAt: at(start), endAt: new Date(at(start).getTime() + 3_600_000), partyGroupId,
+  const meeting = (seqNo: number, type: PlanInput["meetings"][number]["type"], start: string, status = "scheduled", partyGroupId: number | null = null, recorded = status === "held") => ({
+    seqNo, type, status, startAt: at(start), endAt: new Date(at(start).getTime() + 3_600_000), partyGroupId, recorded,
   });
 
   it("marks each period done, scheduled, due, missing, upcoming or untracked", () => {
@@ -64,6 +64,20 @@ describe("the year plan", () => {
     expect(plan.dueNow.map((d) => `${d.label} ${d.period.label}`)).toContain("支部委员会 5月");
   });
 
+  it("counts a meeting as met only when held with attendance final and minutes submitted", () => {
+    const plan = buildPlan(base({
+      meetings: [
+        meeting(1, "branch_general_meeting", "2026-03-20T14:30:00+08:00", "held", null, false), // held, no minutes
+        meeting(2, "party_lesson", "2026-04-20T14:30:00+08:00", "scheduled"), // over, attendance never finalised
+        meeting(3, "theme_party_day", "2026-05-05T14:30:00+08:00", "held", null, true),
+      ],
+    }));
+    const status = (type: string) => plan.rows.find((r) => r.type === type)!.cells.find((c) => c.meetings.length)!.status;
+    expect(status("branch_general_meeting")).toBe("unrecorded");
+    expect(status("party_lesson")).toBe("unrecorded");
+    expect(status("theme_party_day")).toBe("done");
+  });
+
   it("never demands a committee meeting from a small branch, and tracks each party group", () => {
     const plan = buildPlan(base({ fullMemberCount: 3, groups: [] }));
     expect(plan.hasCommittee).toBe(false);
@@ -76,8 +90,9 @@ describe("the year plan", () => {
   });
 
   it("lists 民主评议 as an annual activity, with the status the appraisal feature reports", () => {
-    const row = (appraisal?: "done" | "scheduled" | null) => buildPlan(base({ appraisal })).rows.find((r) => r.type === "member_appraisal")!;
+    const row = (appraisal?: "done" | "in_progress" | null) => buildPlan(base({ appraisal })).rows.find((r) => r.type === "member_appraisal")!;
     expect(row().cells[0]!.status).toBe("due");
+    expect(row("in_progress").cells[0]!.status).toBe("in_progress");
     expect(row("done").cells[0]!.status).toBe("done");
   });
 });

@@ -134,3 +134,17 @@ export const talkCoverageRule: WarningRule = {
     return result;
   },
 };
+
+/**
+ * 民主评议 of a year for the plan and the digest: done once a round of that year is published,
+ * in progress while one is open or being determined; absent when none was started.
+ */
+export async function appraisalYearStatus(tx: Tx, orgIds: number[], year: number): Promise<Map<number, "done" | "in_progress">> {
+  const rounds = await tx.appraisalRound.findMany({ where: { orgId: { in: orgIds }, year }, select: { orgId: true, status: true } });
+  const result = new Map<number, "done" | "in_progress">();
+  for (const r of rounds) {
+    if (r.status === "published") result.set(r.orgId, "done");
+    else if (!result.has(r.orgId)) result.set(r.orgId, "in_progress");
+  }
+  return result;
+}

@@ -4,7 +4,8 @@ import { EVALUATION_ACTIONS } from "./actions.ts";
 import { EVALUATE_USAGE, evaluateCommand, STAR_EXAMPLE, starCommand } from "./commands.ts";
 import { CLOSE_JOB, closeJob, REMIND_JOB, remindJob } from "./lifecycle.ts";
 import { START_EXAMPLE } from "./rounds.ts";
-import { appraisalRatioRule, evaluationSection, talkCoverageRule } from "./digest.ts";
+import { appraisalRatioRule, appraisalYearStatus, evaluationSection, talkCoverageRule } from "./digest.ts";
+import { setAppraisalStatus } from "../meetings/index.ts";
 import { ORG_LIFE_ACTIONS } from "./org-life/actions.ts";
 import { ORG_LIFE_EXAMPLE, ORG_LIFE_USAGE, orgLifeCommand } from "./org-life/commands.ts";
 
@@ -12,6 +13,7 @@ export const GROUP = "民主评议与组织生活会";
 
 /** 民主评议党员 with 评星晋级, and 组织生活会 preparation (issue #6). */
 export function registerEvaluation(bot: Bot, deps: { sections: DigestSections; warnings: WarningRules }): void {
+  setAppraisalStatus(bot, appraisalYearStatus);
   deps.sections.register(evaluationSection);
   deps.warnings.register(appraisalRatioRule);
   deps.warnings.register(talkCoverageRule);

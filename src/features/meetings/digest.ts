@@ -2,6 +2,7 @@ import type { Tx } from "../../db/client.ts";
 import type { OrgInfo } from "../../app/context.ts";
 import type { DigestLine, DigestSection, SectionProvider } from "../digest/sections.ts";
 import { plansFor } from "./plan.ts";
+import type { AppraisalStatusProvider } from "./hooks.ts";
 import { CELL_LABEL, type CellStatus, type Plan, type PlanRow } from "./rules.ts";
 import { formatDay, formatWhen, zoned } from "./time.ts";
 import { TYPE_LABEL, type MeetingType } from "./types.ts";
@@ -34,12 +35,26 @@ function previousCell(row: PlanRow, now: Date) {
 
 const STATUS_TEXT: Record<CellStatus, (deadline: string) => string> = {
   done: () => "✓ 已落实",
+  unrecorded: () => "✗ 已召开，记录待补（考勤确定、提交会议记录后才算落实）",
+  in_progress: () => "进行中",
   scheduled: () => "已安排，待召开",
   due: (deadline) => `✗ 尚未召开（本期至 ${deadline}）`,
   missing: () => "✗ 本期无记录",
   upcoming: () => "未到期",
   untracked: () => "缺项（绑定前无记录）",
 };
+
+/** A yearly obligation is not overdue before the year ends: "本年内完成（剩 N 天）", never ✗. */
+function statusText(row: PlanRow, cell: PlanRow["cells"][number], deadline: string, now: Date): string {
+  if (cell.status === "due" && row.frequency === "year") return `本年内完成（剩 ${Math.ceil((cell.period.end.getTime() - now.getTime()) / 86_400_000)} 天）`;
+  return STATUS_TEXT[cell.status](deadline);
+}
+
+function rollupMark(row: PlanRow, status: CellStatus): string {
+  if (status === "due" && row.frequency === "year") return "年内";
+  const marks: Partial<Record<CellStatus, string>> = { done: "✓", unrecorded: "记录待补", in_progress: "进行中", scheduled: "已安排", due: "✗", missing: "✗", untracked: "缺项" };
+  return marks[status] ?? "—";
+}
 
 function obligationsSection(org: OrgInfo, plan: Plan, now: Date): DigestSection {
   const tz = org.timezone;
@@ -51,22 +66,26 @@ function obligationsSection(org: OrgInfo, plan: Plan, now: Date): DigestSection 
     const cell = currentCell(row, now);
     const deadline = formatDay(new Date(cell.period.end.getTime() - 1), tz);
     const held = cell.meetings.filter((m) => m.startAt <= now).length;
-    rows.push([row.label, `${cell.period.label}：要求 1 次`, `${STATUS_TEXT[cell.status](deadline)}${held ? `（${held} 次）` : ""}`]);
+    rows.push([row.label, `${cell.period.label}：要求 1 次`, `${statusText(row, cell, deadline, now)}${held ? `（${held} 次）` : ""}`]);
     const prev = previousCell(row, now);
     if (prev?.status === "missing") {
       lines.push({ text: `${row.label}：${prev.period.label}无召开记录。`, attention: true });
       attention = true;
     }
     if (cell.status === "due" && cell.period.end.getTime() - now.getTime() < 10 * 86_400_000) attention = true;
+    if (cell.status === "unrecorded") attention = true;
     const key = SHORT[row.type] ?? row.label;
-    const mark = cell.status === "done" ? "✓" : cell.status === "scheduled" ? "已安排" : cell.status === "due" || cell.status === "missing" ? "✗" : cell.status === "untracked" ? "缺项" : "—";
+    const mark = rollupMark(row, cell.status);
     // Several party groups share one column: a ✗ in any of them shows.
     rollup[key] = rollup[key] && rollup[key] !== "✓" ? rollup[key] : mark;
   }
   if (!plan.hasCommittee) rollup["支委会"] = "不设";
   if (!plan.rows.some((r) => r.type === "party_group_meeting")) rollup["党小组会"] = "不设";
-  const open = plan.rows.filter((r) => currentCell(r, now).status === "due").length;
+  // Yearly obligations are not counted as outstanding before the year ends (本年内完成).
+  const open = plan.rows.filter((r) => r.frequency !== "year" && currentCell(r, now).status === "due").length;
   if (open) lines.push({ text: `本期还有 ${open} 项（共 ${plan.rows.length} 项）尚未落实，请在期限内安排。` });
+  const unrecorded = plan.rows.filter((r) => currentCell(r, now).status === "unrecorded").map((r) => r.label);
+  if (unrecorded.length) lines.push({ text: `${unrecorded.join("、")}：已召开，但考勤或会议记录待补，补齐后才算落实。`, attention: true });
   if (!plan.hasCommittee) lines.push({ text: "本支部正式党员不足 7 人，不设支委会，不要求召开支委会。" });
   return {
     title: "组织生活要求（本期）",
@@ -150,7 +169,8 @@ function attendanceSection(recent: MeetingRow[], counts: Map<number, { expected:
   return { title: `出勤情况（近 ${finals.length} 次已确定考勤的会议）`, lines, chart: finals.length >= 2 ? chart : undefined };
 }
 
-export const meetingSections: SectionProvider = {
+/** The meetings' digest sections; `appraisal` reads the 民主评议 status registered on the bot. */
+export const meetingSections = (appraisal: () => AppraisalStatusProvider | undefined): SectionProvider => ({
   id: "meetings",
   order: 10,
   async collect(tx, orgs, period, now) {
@@ -161,7 +181,7 @@ export const meetingSections: SectionProvider = {
     const ids = branches.map((o) => o.id);
     const from = new Date(now.getTime() - 120 * 86_400_000);
     const [plans, around, counts] = await Promise.all([
-      plansFor(tx, branches, year, now),
+      plansFor(tx, branches, year, now, appraisal()),
       loadMeetings(tx, ids, from, new Date(now.getTime() + 60 * 86_400_000)),
       attendanceByMeeting(tx, ids, from, now),
     ]);
@@ -178,6 +198,6 @@ export const meetingSections: SectionProvider = {
     }
     return result;
   },
-};
+});
 
 export { CELL_LABEL };

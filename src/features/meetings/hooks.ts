@@ -3,6 +3,7 @@ import type { OrgInfo } from "../../app/context.ts";
 import type { Tx } from "../../db/client.ts";
 import type { Outbox } from "../../lark/outbox.ts";
 import type { AttendanceView, MeetingView, QuorumView } from "./service.ts";
+import type { AppraisalYearStatus } from "./rules.ts";
 
 /**
  * Extension points for other features, kept per Bot instance (a restarted runtime registers
@@ -26,7 +27,8 @@ export interface MeetingEndedEvent {
 }
 
 export type MeetingEndedListener = (event: MeetingEndedEvent) => Promise<void>;
-export type AppraisalStatusProvider = (tx: Tx, orgId: number, year: number) => Promise<"done" | "scheduled" | null>;
+/** The 民主评议 feature's answer for many branches at once (a branch with no round is absent). */
+export type AppraisalStatusProvider = (tx: Tx, orgIds: number[], year: number) => Promise<Map<number, AppraisalYearStatus>>;
 
 interface Hooks {
   ended: MeetingEndedListener[];

@@ -6,6 +6,7 @@ import { registerMeetingJobs } from "./jobs.ts";
 import { registerMeetingReplies } from "./replies.ts";
 import { meetingSections } from "./digest.ts";
 import { MEETING_WARNING_RULES } from "./warnings.ts";
+import { appraisalStatusProvider } from "./hooks.ts";
 import type { DigestSections, WarningRules } from "../digest/index.ts";
 
 /**
@@ -15,7 +16,7 @@ import type { DigestSections, WarningRules } from "../digest/index.ts";
  * service.ts (meetingQuorum, attendanceOf, loadMeeting, meetingBySeq).
  */
 export function registerMeetings(bot: Bot, opts: { calendar?: MeetingCalendar; sections?: DigestSections; warnings?: WarningRules } = {}): void {
-  opts.sections?.register(meetingSections);
+  opts.sections?.register(meetingSections(() => appraisalStatusProvider(bot)));
   for (const rule of MEETING_WARNING_RULES) opts.warnings?.register(rule);
   const deps = { calendar: !!opts.calendar };
   registerMeetingCommands(bot, deps);

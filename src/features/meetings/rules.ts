@@ -149,12 +149,17 @@ export function periodAt(frequency: Frequency, at: Date, tz: string): Period {
 
 // ───────────────────────────── the year plan ─────────────────────────────
 
-/** done: held (or over); scheduled: on the calendar; due: current period, nothing yet;
- *  missing: period over, nothing recorded; upcoming: not started; untracked: before the bot kept records. */
-export type CellStatus = "done" | "scheduled" | "due" | "missing" | "upcoming" | "untracked";
+/** done: held with attendance final and minutes submitted — the only status that counts as met;
+ *  unrecorded: held (or over) but attendance or minutes still missing, not met; in_progress: an
+ *  activity under way (民主评议 open or being determined); scheduled: on the calendar; due: current
+ *  period, nothing yet; missing: period over, nothing recorded; upcoming: not started;
+ *  untracked: before the bot kept records. */
+export type CellStatus = "done" | "unrecorded" | "in_progress" | "scheduled" | "due" | "missing" | "upcoming" | "untracked";
 
 export const CELL_MARK: Record<CellStatus, string> = {
   done: "✅",
+  unrecorded: "📝",
+  in_progress: "🔄",
   scheduled: "🗓️",
   due: "⏳",
   missing: "❌",
@@ -163,13 +168,18 @@ export const CELL_MARK: Record<CellStatus, string> = {
 };
 
 export const CELL_LABEL: Record<CellStatus, string> = {
-  done: "已召开",
+  done: "已落实",
+  unrecorded: "已召开，记录待补",
+  in_progress: "进行中",
   scheduled: "已安排",
   due: "本期待安排",
   missing: "缺（期内无记录）",
   upcoming: "未到期",
   untracked: "未记录（绑定前）",
 };
+
+/** 民主评议 of a year: done once its round is published; in progress while open or being determined. */
+export type AppraisalYearStatus = "done" | "in_progress";
 
 export interface PlanMeeting {
   seqNo: number;
@@ -178,6 +188,8 @@ export interface PlanMeeting {
   startAt: Date;
   endAt: Date;
   partyGroupId: number | null;
+  /** Minutes submitted (or confirmed): with attendance final, the meeting counts as met. */
+  recorded: boolean;
 }
 
 export interface PlanCell {
@@ -206,7 +218,7 @@ export interface PlanInput {
   groups: Array<{ id: number; name: string }>;
   meetings: PlanMeeting[];
   /** 民主评议 status for the year, when the appraisal feature knows it. */
-  appraisal?: "done" | "scheduled" | null;
+  appraisal?: AppraisalYearStatus | null;
 }
 
 export interface Plan {
@@ -219,7 +231,9 @@ export interface Plan {
 
 function cellStatus(period: Period, meetings: PlanMeeting[], input: PlanInput): CellStatus {
   const inPeriod = meetings.filter((m) => m.status !== "cancelled" && period.start <= m.startAt && m.startAt < period.end);
-  if (inPeriod.some((m) => m.status === "held" || m.endAt <= input.now)) return "done";
+  const over = inPeriod.filter((m) => m.status === "held" || m.endAt <= input.now);
+  if (over.some((m) => m.status === "held" && m.recorded)) return "done";
+  if (over.length > 0) return "unrecorded";
   if (inPeriod.length > 0) return "scheduled";
   if (period.end <= input.now) return period.end <= input.trackedSince ? "untracked" : "missing";
   if (period.start <= input.now) return "due";
@@ -260,7 +274,7 @@ function appraisalRow(input: PlanInput): PlanRow {
   const [period] = periodsOf("year", input.year, input.timezone);
   let status: CellStatus;
   if (input.appraisal === "done") status = "done";
-  else if (input.appraisal === "scheduled") status = "scheduled";
+  else if (input.appraisal === "in_progress") status = "in_progress";
   else if (period!.end <= input.now) status = period!.end <= input.trackedSince ? "untracked" : "missing";
   else status = period!.start <= input.now ? "due" : "upcoming";
   return { type: "member_appraisal", label: "民主评议党员（年度）", frequency: "year", cells: [{ period: period!, status, meetings: [] }] };

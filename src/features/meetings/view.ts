@@ -155,7 +155,7 @@ function cellsText(r: PlanRow, tz: string): string {
 }
 
 export function planData(org: OrgInfo, plan: Plan, now: Date, fullCount: number, themeDay: number | null) {
-  const legendOrder = ["done", "scheduled", "due", "missing", "upcoming", "untracked"] as const;
+  const legendOrder = ["done", "unrecorded", "in_progress", "scheduled", "due", "missing", "upcoming", "untracked"] as const;
   const daysLeft = (end: Date) => Math.max(0, Math.ceil((end.getTime() - now.getTime()) / 86_400_000));
   const notes: string[] = [];
   if (!plan.hasCommittee) notes.push(`本支部正式党员 ${fullCount} 人，不足 7 人，不设支部委员会，因此计划中没有支委会；需要集体研究的事项由支部党员大会决定。`);
@@ -196,7 +196,7 @@ const OVERVIEW_LIMIT = 30;
 
 /** A committee's view of its branches: each branch's current periods and this year's gaps, in link order (no ranking). */
 export function overviewData(org: OrgInfo, year: number, branches: Array<{ name: string; plan: Plan }>, now: Date) {
-  const marks = ["done", "scheduled", "due", "missing"] as const;
+  const marks = ["done", "unrecorded", "scheduled", "due", "missing"] as const;
   return {
     title: `${org.name} · ${year} 年下级支部组织生活情况`,
     subtitle: `截至 ${formatDay(now, org.timezone)} · ${branches.length} 个支部`,

@@ -17,7 +17,7 @@ export function categoryLabel(category: string): string {
 }
 
 /**
- * 三会一课 held against required for the periods overlapping the check, from the meetings
+ * 三会一课 met against required for the periods overlapping the check, from the meetings
  * feature's year plan. Periods before the bot kept records are 缺项, never counted as held.
  */
 async function meetingLines(tx: Tx, org: OrgInfo, sc: SpotCheckFull, now: Date): Promise<string[]> {
@@ -29,9 +29,12 @@ async function meetingLines(tx: Tx, org: OrgInfo, sc: SpotCheckFull, now: Date):
       const cells = row.cells.filter((c) => c.period.start < end && sc.periodStart < c.period.end);
       if (cells.length === 0) continue;
       const count = (s: string) => cells.filter((c) => c.status === s).length;
-      const held = count("done");
-      const required = held + count("missing") + count("due") + count("scheduled");
-      const parts = [required ? `已召开 ${held}/${required} 期` : "本期无应召开"];
+      // Met means held with attendance final and minutes submitted; held without them is not met.
+      const met = count("done");
+      const required = met + count("unrecorded") + count("in_progress") + count("missing") + count("due") + count("scheduled");
+      const parts = [required ? `已落实 ${met}/${required} 期` : "本期无应召开"];
+      if (count("unrecorded")) parts.push(`${count("unrecorded")} 期已召开但考勤或记录待补`);
+      if (count("in_progress")) parts.push(`${count("in_progress")} 期进行中`);
       if (count("missing")) parts.push(`缺 ${count("missing")} 期`);
       if (count("due") + count("scheduled")) parts.push(`${count("due") + count("scheduled")} 期尚在期内`);
       if (count("untracked")) parts.push(`${count("untracked")} 期缺项（绑定前无记录）`);
