@@ -20,7 +20,10 @@ describe("/安排 by command", () => {
     expect(text).toContain("三楼会议室");
     expect(text).toContain("学习贯彻全会精神");
     expect(text).toContain("王建国"); // the secretary chairs by default
-    expect(text).toMatch(/记录人\*\*\s*王建国/); // the secretary records unless someone is named (issue 5)
+    expect(text).toMatch(/记录人\*\*\s*李明/); // the 组织委员 records unless someone is named
+    // The scheduler is told who records, and that it is the default — before anyone relies on it.
+    expect(lastText(t, t.chats.branch1)).toContain("记录人：李明（未指定时默认由组织委员记录，未设组织委员的由书记记录）");
+    expect(lastText(t, t.chats.branch1)).not.toContain("不足 3 天");
     expect(text).toContain("全体党员（含预备党员） 10 人"); // 9 正式 + 1 预备, not the 非党员
     expect(text).toContain("参加 0 人 · 请假 0 人 · 未回复 10 人");
     const row = await meetingRow(t, 1, t.chats.branch1);
@@ -170,4 +173,18 @@ describe("/会议, /改期 and /取消", () => {
     await t.say(t.people.m1, t.chats.branch1, "/会议 #99");
     expect(lastText(t, t.chats.branch1)).toContain("没有编号为 #99 的会议");
   });
+});
+
+describe("the recorder and the notice period", () => {
+  it("says on the form who records when nobody is chosen, and warns when the notice is under 3 days", async () => {
+    await t.say(t.people.s1, t.chats.branch1, "/安排");
+    expect(cardText(t.lastBotMessage(t.chats.branch1))).toContain("记录人**（不选则为组织委员 李明）");
+    await t.say(t.people.s2, t.chats.branch2, "/安排");
+    expect(cardText(t.lastBotMessage(t.chats.branch2))).toContain("不选则为书记");
+    await t.say(t.people.s1, t.chats.branch1, "/安排 支委会 2026-03-03 19:00 书记办公室 研究发展党员工作");
+    const reply = lastText(t, t.chats.branch1);
+    expect(reply).toMatch(/提示：距开会不足 3 天（还有 [^）]+）。组织生活一般应提前 3 天通知/);
+    expect(reply).toMatch(/建议用 \/改期 #\d+ 推后/);
+  });
+
 });

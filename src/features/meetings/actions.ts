@@ -77,6 +77,7 @@ async function createAction(deps: FlowDeps, ctx: ActionContext): Promise<CardRes
   await publishMeeting(ctx.tx, ctx.out, org, meeting, ctx.now, deps);
   const card = renderCard("meeting-form", {
     orgName: org.name,
+    recorderHint: "",
     color: "green",
     done: true,
     doneLines: [`已安排 ${meetingTitle(meeting)}：${formatWhen(meeting.startAt, meeting.endAt, org.timezone, ctx.now)}${meeting.place ? `，${meeting.place}` : ""}。会议通知已发到群里。`, ...notes],

@@ -14,7 +14,7 @@ import {
 import { formatRulesText, resetRules, saveFrequency, saveReminderOffsets, saveThemeDay } from "./rules-store.ts";
 import {
   EXCLUSION_GROUNDS, exclusionChoices, exclusionGroundOf, attendanceOf, attendanceOfMany, correctAttendance, createMeeting, fullMemberCount, listExclusions,
-  loadMeeting, loadRules, markMakeupDone, meetingBySeq, parseSeq, pendingMakeups, recordExclusion, requireManage,
+  loadMeeting, loadRules, markMakeupDone, recorderHint, meetingBySeq, parseSeq, pendingMakeups, recordExclusion, requireManage,
   resolveMember, revokeExclusion, upcomingMeetings, recentMeetings, SEQ_EXAMPLE,
   type MeetingView,
 } from "./service.ts";
@@ -97,6 +97,7 @@ async function scheduleCommand(deps: FlowDeps, ctx: CommandContext) {
     const full = await fullMemberCount(ctx.tx, org.id);
     await ctx.replyCard("meeting-form", {
       orgName: org.name,
+      recorderHint: await recorderHint(ctx.tx, org.id),
       color: "red",
       done: false,
       doneLines: [],

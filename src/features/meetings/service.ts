@@ -321,11 +321,28 @@ async function defaultChair(tx: Tx, orgId: number, draft: MeetingDraft): Promise
   return secretary?.id ?? null;
 }
 
-/** The recorder keeps the minutes; unless one is named, the secretary (issue 5). */
-async function defaultRecorder(tx: Tx, orgId: number): Promise<number | null> {
+/**
+ * The recorder keeps the minutes (domain.md §1.6: the secretary designates, commonly the
+ * 组织委员). Unless one is named: the 组织委员, or the secretary where there is none. The form
+ * and the scheduling reply say so before anyone relies on it.
+ */
+export async function defaultRecorder(tx: Tx, orgId: number): Promise<number | null> {
+  const officer = await tx.member.findFirst({ where: { orgId, active: true, post: { not: null }, committeeDuty: "organization" }, orderBy: { id: "asc" } });
+  if (officer) return officer.id;
   const secretary = await tx.member.findFirst({ where: { orgId, active: true, post: "secretary" } });
   return secretary?.id ?? null;
 }
+
+/** The form's words for the default recorder: "不选则为组织委员 李明". */
+export async function recorderHint(tx: Tx, orgId: number): Promise<string> {
+  const id = await defaultRecorder(tx, orgId);
+  const m = id ? await tx.member.findUnique({ where: { id } }) : null;
+  if (!m) return "不选则为书记；本支部书记未登记，请选择记录人";
+  return m.committeeDuty === "organization" ? `不选则为组织委员 ${m.name}` : `不选则为书记 ${m.name}（本支部未设组织委员）`;
+}
+
+/** Notice given less than this before the start misses the 提前 3 天通知 the committee's indicators score. */
+export const NOTICE_DAYS = 3;
 
 export async function loadRules(tx: Tx, orgId: number): Promise<BranchRules> {
   return effectiveRules((await tx.meetingRules.findUnique({ where: { orgId } })) ?? undefined);
@@ -365,10 +382,10 @@ export async function createMeeting(tx: Tx, org: OrgInfo, draft: MeetingDraft, a
   });
   const meeting = (await loadMeeting(tx, created.id))!;
   await syncExpected(tx, meeting);
-  return { meeting, notes: await schedulingNotes(tx, org, meeting) };
+  return { meeting, notes: await schedulingNotes(tx, org, meeting, draft.recorderId !== undefined, now) };
 }
 
-async function schedulingNotes(tx: Tx, org: OrgInfo, meeting: MeetingView): Promise<string[]> {
+async function schedulingNotes(tx: Tx, org: OrgInfo, meeting: MeetingView, recorderNamed: boolean, now: Date): Promise<string[]> {
   const notes: string[] = [];
   if (meeting.type === "theme_party_day") {
     const rules = await loadRules(tx, org.id);
@@ -376,7 +393,17 @@ async function schedulingNotes(tx: Tx, org: OrgInfo, meeting: MeetingView): Prom
     if (rules.themeDay && rules.themeDay !== day) notes.push(`提示：本支部主题党日固定在每月 ${rules.themeDay} 日，本次安排在 ${day} 日。`);
   }
   if (!meeting.recorder) notes.push("提示：尚未指定记录人，可在表单中选择（/安排）。");
+  else notes.push(`记录人：${meeting.recorder.name}${recorderNamed ? "" : "（未指定时默认由组织委员记录，未设组织委员的由书记记录）"}。会后由记录人整理会议记录。`);
+  const lead = meeting.startAt.getTime() - now.getTime();
+  if (lead < NOTICE_DAYS * 86_400_000) {
+    notes.push(`提示：距开会不足 ${NOTICE_DAYS} 天（还有 ${humanLead(lead)}）。组织生活一般应提前 ${NOTICE_DAYS} 天通知，上级考核按此计算；如非紧急，建议用 /改期 #${meeting.seqNo} 推后。`);
+  }
   return notes;
+}
+
+function humanLead(ms: number): string {
+  const hours = Math.floor(ms / 3_600_000);
+  return hours >= 24 ? `${Math.floor(hours / 24)} 天 ${hours % 24} 小时` : hours >= 1 ? `${hours} 小时` : `${Math.max(1, Math.round(ms / 60_000))} 分钟`;
 }
 
 /** Moves a meeting; answers are kept (people who can no longer come answer again). */
