@@ -211,7 +211,7 @@ export class Bot {
       }
     }
     if (!allows(def.permission, actor)) {
-      return `抱歉，「/${def.name}」只有${PERMISSION_LABEL[def.permission]}可以使用。如需调整身份，请联系支部书记（/角色）。`;
+      return `抱歉，「/${def.name}」只有${PERMISSION_LABEL[def.permission]}可以使用。${actor?.memberClass === "pending" ? "您进群后身份还待书记确认，确认后即可使用。" : "如需调整身份，请联系支部书记（/角色）。"}`;
     }
     return undefined;
   }
@@ -233,7 +233,8 @@ export class Bot {
       return { toast: { type: "error", content: "找不到这张卡片所属的支部，操作未执行。" } };
     }
     if (!allows(def.permission, actor)) {
-      return { toast: { type: "error", content: `只有${PERMISSION_LABEL[def.permission]}可以进行此操作。` } };
+      const pending = actor?.memberClass === "pending" ? "（您的身份待书记确认）" : "";
+      return { toast: { type: "error", content: `只有${PERMISSION_LABEL[def.permission]}可以进行此操作${pending}。` } };
     }
     const ctx: ActionContext = {
       tx,

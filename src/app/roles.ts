@@ -1,5 +1,6 @@
 /** Roster class (党员身份) and leadership post (职务), as stored on Member. */
-export type MemberClass = "full" | "probationary" | "non_member";
+/** `pending` (待确认): joined the chat, not yet classified by the secretary — counted in nothing. */
+export type MemberClass = "full" | "probationary" | "non_member" | "pending";
 export type Post = "secretary" | "deputy_secretary" | "committee_member";
 export type CommitteeDuty = "organization" | "publicity" | "discipline";
 
@@ -19,6 +20,7 @@ export const MEMBER_CLASS_LABEL: Record<MemberClass, string> = {
   full: "正式党员",
   probationary: "预备党员",
   non_member: "非党员（列席）",
+  pending: "待确认",
 };
 
 export const POST_LABEL: Record<Post, string> = {

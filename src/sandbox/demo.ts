@@ -2,6 +2,7 @@ import type { Db } from "../db/client.ts";
 import type { Bot } from "../app/bot.ts";
 import type { Clock } from "../core/clock.ts";
 import type { FakePlatform } from "./fake-platform/index.ts";
+import { dayOf } from "../features/rectification/dates.ts";
 import { bindOrg, changeRole, createGroup, assignToGroup, syncMembers, ROLE_WORDS, type BranchCategory } from "../features/branches/service.ts";
 
 /** The demo world the sandbox starts with: one committee, two bound branches, one chat to bind. */
@@ -92,7 +93,12 @@ export async function seedDemoDatabase(db: Db, clock: Clock, timezone: string): 
       committeeCode ??= linkCode;
       await syncMembers(tx, org.id, chat.people, now);
       for (const person of chat.people) {
-        if (person.role !== "书记" && person.role !== "正式党员") await changeRole(tx, org, person, ROLE_WORDS[person.role]!, now);
+        // Every person's class is set explicitly: joining a chat makes nobody a Party member.
+        if (person.openId === secretary.openId) continue;
+        // Branch secretaries in the committee's chat are its 正式党员 there, without a post.
+        const change = ROLE_WORDS[person.role === "书记" ? "正式党员" : person.role]!;
+        if (change.kind === "post") await changeRole(tx, org, person, ROLE_WORDS["正式党员"]!, now);
+        await changeRole(tx, org, person, change, now, dayOf(now, timezone));
       }
       for (const g of chat.groups ?? []) {
         const leader = chat.people.find((x) => x.openId === g.leader)!;

@@ -39,8 +39,13 @@ describe("commands in a bound branch chat", () => {
   });
 
   it("lets the secretary change a role, and rejects bad arguments with an example", async () => {
+    // The 预备期 counts from the admission date the secretary enters, not from the day of /角色.
     await t.say(t.people.s1, t.chats.branch1, "/角色 @刘洋 预备党员", { mentions: [t.people.m1] });
-    expect(textOf(t.lastBotMessage(t.chats.branch1))).toContain("已将 刘洋 设为预备党员");
+    expect(textOf(t.lastBotMessage(t.chats.branch1))).toContain("请写明 刘洋 被支部党员大会接收为预备党员的日期");
+    await t.say(t.people.s1, t.chats.branch1, "/角色 @刘洋 预备党员 2025-11-20", { mentions: [t.people.m1] });
+    expect(textOf(t.lastBotMessage(t.chats.branch1))).toContain("已将 刘洋 设为预备党员。\n预备期从 2025-11-20 算起");
+    const m1 = await t.runtime.db.member.findFirstOrThrow({ where: { openId: t.people.m1.openId, org: { chatId: t.chats.branch1 } } });
+    expect(m1.probationStart?.toISOString()).toBe(new Date("2025-11-20T00:00:00+08:00").toISOString());
     await t.say(t.people.s1, t.chats.branch1, "/角色 @刘洋 大官", { mentions: [t.people.m1] });
     const text = textOf(t.lastBotMessage(t.chats.branch1));
     expect(text).toContain("不认识身份「大官」");

@@ -95,6 +95,13 @@ async function signInOpen(tx: Tx) {
   for (const b of [w.b1, w.b2]) await tx.meeting.update({ where: { id: b.partyMeeting.id }, data: { startAt: new Date(start), endAt: new Date(start + 3600_000) } });
 }
 
+/** Each branch's member without a role joined recently and is 待确认. */
+async function pendingPlain(tx: Tx) {
+  for (const [b, person] of [[w.b1, t.people.m3], [w.b2, t.people.m7]] as const) {
+    await tx.member.update({ where: { id: memberIdOf(w, b.org, person) }, data: { memberClass: "pending" } });
+  }
+}
+
 /** The held 党员大会 of each branch had a quorum (so a 组织处置 finding may name it). */
 async function quorate(tx: Tx) {
   for (const b of [w.b1, w.b2]) await tx.meeting.update({ where: { id: b.heldMeeting.id }, data: { quorumMet: true } });
@@ -119,6 +126,7 @@ function everyone(o: Objects, prefix: string, answer: string): Record<string, st
 function matrix(): ActionRow[] {
   const p = t.people;
   return [
+    { action: "roster.classify", place: "private", value: () => ({}), form: (o) => ({ [`class_${o.plainMember}`]: "full" }), allow: 书记, given: pendingPlain },
     { action: "branch.bind", place: "unbound", value: () => ({ chat: t.chats.unbound }), form: () => ({ kind: "branch", name: "第三党支部", category: "gov_institution", secretary: p.s3.openId }), allow: 没有人 }, // only 林海, who added the bot
     { action: "meetings.rsvp", place: "group", value: (o) => ({ m: o.party, r: "attending" }), allow: 党员 },
     { action: "meetings.rsvp", on: "请假", place: "group", value: (o) => ({ m: o.party, r: "leave" }), form: () => ({ reason: "出差" }), allow: 党员 },

@@ -51,7 +51,7 @@ function matrix(): Row[] {
     { say: "/帮助", allow: 所有人 },
     { say: "/绑定", allow: 所有人 },
     { say: "/成员", allow: 党员 },
-    { say: "/角色 @孙悦 预备党员", mentions: [p.pr1], allow: 书记 },
+    { say: "/角色 @孙悦 预备党员 2025-12-01", mentions: [p.pr1], allow: 书记 },
     { say: "/党小组", allow: 党员 },
     { say: "/党小组 分配 第一党小组 @陈静", mentions: [p.m2], allow: 支委 },
     { say: "/换届 2024-06-01", allow: 书记 },

@@ -4,6 +4,8 @@ import type { CardResponse } from "../../app/inbound.ts";
 import { ensureJob, type JobContext } from "../../app/jobs.ts";
 import { mention, mentions, renderCard } from "../../lark/cards.ts";
 import type { Outbox } from "../../lark/outbox.ts";
+import { toOrgInfo } from "../../app/actors.ts";
+import { askToClassify, classifyAction } from "./pending.ts";
 import { bindOrg, CATEGORY_LABEL, KIND_LABEL, markLeft, syncMembers, upsertMember, type BranchCategory, type Person } from "./service.ts";
 
 export const SYNC_MEMBERS_JOB = "branches.sync_members";
@@ -48,9 +50,13 @@ async function onMembership(ctx: MembershipContext): Promise<void> {
     case "chat_disbanded":
       await tx.chat.updateMany({ where: { chatId: change.chatId }, data: { botPresent: false, removedAt: now } });
       return;
-    case "users_added":
-      if (ctx.org) for (const u of change.users) await upsertMember(tx, ctx.org.id, u, now);
+    case "users_added": {
+      if (!ctx.org) return;
+      let fresh = false;
+      for (const u of change.users) fresh = (await upsertMember(tx, ctx.org.id, u, now)).memberClass === "pending" || fresh;
+      if (fresh) await askToClassify(tx, out.forOrg(ctx.org.id), ctx.org);
       return;
+    }
     case "users_removed":
       if (!ctx.org) return;
       await markLeft(tx, ctx.org.id, change.users.map((u) => u.openId), now);
@@ -112,16 +118,18 @@ async function bindAction(ctx: ActionContext): Promise<CardResponse> {
 async function syncJob(ctx: JobContext & { directory: Directory }): Promise<void> {
   const chatId = String(ctx.payload.chatId ?? "");
   const people = await ctx.directory.chatMembers(chatId); // network first, outside the transaction
-  await ctx.commit(async (tx) => {
+  await ctx.commit(async (tx, out) => {
     const org = await tx.partyOrg.findUnique({ where: { chatId } });
     if (!org) return;
     const result = await syncMembers(tx, org.id, people, ctx.now);
+    if (result.added) await askToClassify(tx, out.forOrg(org.id), toOrgInfo(org));
     ctx.log.info({ chatId, ...result }, "members synced");
   });
 }
 
 export function registerBinding(bot: Bot, directory: Directory): void {
   bot.onMembership(onMembership);
+  bot.action({ name: "roster.classify", permission: "secretary", access: "新进群成员身份确认卡片「保存身份」：书记、副书记（私信）", run: classifyAction });
   bot.action({ name: "branch.bind", permission: "anyone", access: "绑定卡片「确认绑定」：把我拉进群的同志，只能绑定卡片所在的群", run: bindAction });
   bot.job(SYNC_MEMBERS_JOB, (ctx) => syncJob({ ...ctx, directory }));
 }

@@ -8,6 +8,7 @@ import {
   setGroupLeader, ROLE_EXAMPLE, ROLE_WORDS, type MemberView,
 } from "./service.ts";
 import { postBindingCard } from "./binding.ts";
+import { parseDay } from "../rectification/dates.ts";
 
 const GROUP = "支部与成员";
 
@@ -17,6 +18,7 @@ function membersCardData(orgName: string, members: MemberView[], groups: Awaited
   const full = members.filter((m) => !m.post && m.memberClass === "full");
   const probationary = members.filter((m) => m.memberClass === "probationary");
   const observers = members.filter((m) => m.memberClass === "non_member");
+  const pending = members.filter((m) => m.memberClass === "pending");
   const sections = [
     { title: `支委（${committee.length} 人）`, lines: committee.map(label).join("、") || "暂无" },
     { title: `正式党员（${full.length + committee.length} 人，含支委）`, lines: full.map((m) => m.name).join("、") || "—" },
@@ -25,10 +27,14 @@ function membersCardData(orgName: string, members: MemberView[], groups: Awaited
   ];
   return {
     orgName,
-    summary: `共 ${members.length} 人：正式党员 ${fullMemberCount(members)} 人，预备党员 ${probationary.length} 人，非党员 ${observers.length} 人`,
+    summary: `共 ${members.length} 人：正式党员 ${fullMemberCount(members)} 人，预备党员 ${probationary.length} 人，非党员 ${observers.length} 人${pending.length ? `，待确认 ${pending.length} 人` : ""}`,
     sections,
     groups: groups.map((g) => ({ name: g.name, leader: g.leader ?? "未设", members: g.members.join("、") || "暂无成员" })),
-    notes: ["新同步的群成员默认为正式党员。书记可发送 /角色 @成员 预备党员（或 非党员、组织委员…）调整。"],
+    notes: [
+      pending.length
+        ? `待确认 ${pending.length} 人：${pending.map((m) => m.name).join("、")}。进群不等于党员身份，确认前不计入应到、法定人数和任何统计；书记已收到确认卡片，也可发送 /角色 @成员 正式党员（或 预备党员 接收日期、非党员）。`
+        : "新进群的成员先列为「待确认」，由书记确认身份（正式党员、预备党员或非党员）后才计入统计。",
+    ],
   };
 }
 
@@ -46,7 +52,8 @@ async function roleCommand(ctx: CommandContext) {
   if (!change) {
     throw new UsageError(`${word ? `不认识身份「${word}」。` : "缺少身份。"}可选：${Object.keys(ROLE_WORDS).join("、")}。`, ROLE_EXAMPLE);
   }
-  const note = await changeRole(ctx.tx, ctx.org!, target, change, ctx.now);
+  const admittedOn = words.slice(1).map(parseDay).find((d) => d !== undefined);
+  const note = await changeRole(ctx.tx, ctx.org!, target, change, ctx.now, admittedOn);
   await ctx.reply(`已将 ${target.name} 设为${word}。${note ? `\n${note}` : ""}`);
 }
 

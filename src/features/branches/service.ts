@@ -2,7 +2,8 @@ import { randomInt } from "node:crypto";
 import type { Tx } from "../../db/client.ts";
 import type { OrgInfo, OrgKind } from "../../app/context.ts";
 import { toOrgInfo } from "../../app/actors.ts";
-import type { CommitteeDuty, MemberClass, Post } from "../../app/roles.ts";
+import { MEMBER_CLASS_LABEL, type CommitteeDuty, type MemberClass, type Post } from "../../app/roles.ts";
+import { dayOf, localTime } from "../rectification/dates.ts";
 import { UsageError } from "../../app/context.ts";
 
 export type BranchCategory = "gov_institution" | "village_community" | "new_econ_social_org";
@@ -50,11 +51,15 @@ function newLinkCode(): string {
   return Array.from({ length: 6 }, () => LINK_ALPHABET[randomInt(LINK_ALPHABET.length)]).join("");
 }
 
-/** Adds or re-activates a person in an organisation; never downgrades an existing record. */
+/**
+ * Adds or re-activates a person in an organisation; never downgrades an existing record. A new
+ * person is 待确认 (pending) unless the caller knows better: joining a chat says nothing about
+ * Party membership, so the secretary classifies them (pending.ts) and until then they count in nothing.
+ */
 export async function upsertMember(tx: Tx, orgId: number, p: Person, now: Date, defaults: { memberClass?: MemberClass; post?: Post | null } = {}) {
   return tx.member.upsert({
     where: { orgId_openId: { orgId, openId: p.openId } },
-    create: { orgId, openId: p.openId, name: p.name || "未命名成员", joinedAt: now, memberClass: defaults.memberClass ?? "full", post: defaults.post ?? null },
+    create: { orgId, openId: p.openId, name: p.name || "未命名成员", joinedAt: now, memberClass: defaults.memberClass ?? "pending", post: defaults.post ?? null },
     update: { active: true, leftAt: null, ...(p.name ? { name: p.name } : {}), ...(defaults.post !== undefined ? { post: defaults.post } : {}) },
   });
 }
@@ -85,14 +90,15 @@ export async function bindOrg(tx: Tx, req: BindingRequest): Promise<{ org: OrgIn
       linkCode,
     },
   });
-  await upsertMember(tx, org.id, req.secretary, req.now, { post: "secretary" });
+  // Posts are held by 正式党员 only: the binding card names them, so their class is known.
+  await upsertMember(tx, org.id, req.secretary, req.now, { post: "secretary", memberClass: "full" });
   for (const c of req.committee) {
-    if (c.openId !== req.secretary.openId) await upsertMember(tx, org.id, c, req.now, { post: "committee_member" });
+    if (c.openId !== req.secretary.openId) await upsertMember(tx, org.id, c, req.now, { post: "committee_member", memberClass: "full" });
   }
   return { org: toOrgInfo(org), parent, linkCode: linkCode ?? undefined };
 }
 
-/** Brings the roster in line with the chat: new people join as 正式党员 until told otherwise. */
+/** Brings the roster in line with the chat: new people join as 待确认 until the secretary classifies them. */
 export async function syncMembers(tx: Tx, orgId: number, people: Person[], now: Date): Promise<{ added: number; left: number }> {
   const current = await tx.member.findMany({ where: { orgId } });
   const byOpenId = new Map(current.map((m) => [m.openId, m]));
@@ -152,21 +158,28 @@ export const ROLE_WORDS: Record<string, RoleChange> = {
   非党员: { kind: "class", memberClass: "non_member" },
 };
 
-export const ROLE_EXAMPLE = "/角色 @张三 预备党员";
+export const ROLE_EXAMPLE = "/角色 @张三 预备党员 2026-01-15";
+
+/** The 预备期 runs from the day the branch meeting admitted the person (domain.md §1.4), as the secretary enters it. */
+export function requireAdmissionDay(name: string, day: string | undefined, today: string): string {
+  if (!day) throw new UsageError(`请写明 ${name} 被支部党员大会接收为预备党员的日期（预备期从这一天算起）。`, ROLE_EXAMPLE);
+  if (day > today) throw new UsageError(`接收日期 ${day} 晚于今天，请写支部党员大会通过接收的日期。`, ROLE_EXAMPLE);
+  return day;
+}
 
 /** Applies a role change after checking the rules; returns a note for the reply, if any. */
-export async function changeRole(tx: Tx, org: OrgInfo, target: Person, change: RoleChange, now: Date): Promise<string | undefined> {
+export async function changeRole(tx: Tx, org: OrgInfo, target: Person, change: RoleChange, now: Date, admittedOn?: string): Promise<string | undefined> {
   const member = await tx.member.findUnique({ where: { orgId_openId: { orgId: org.id, openId: target.openId } } });
   if (!member || !member.active) throw new UsageError(`${target.name} 不在本${org.kind === "branch" ? "支部" : "组织"}的成员名单中（需要先在群里）。`, ROLE_EXAMPLE);
   if (change.kind === "class") {
     if (change.memberClass !== "full" && member.post) {
       throw new UsageError(`${member.name} 目前担任职务，职务须由正式党员担任。请先发送 /角色 @${member.name} 免去职务。`);
     }
-    await tx.member.update({
-      where: { id: member.id },
-      data: { memberClass: change.memberClass, ...(change.memberClass === "probationary" && !member.probationStart ? { probationStart: now } : {}) },
-    });
-    return change.memberClass === "probationary" ? "预备党员参加会议、可以发言，但不参与表决，也不计入表决的应到人数。" : undefined;
+    const probationStart = change.memberClass === "probationary"
+      ? dayStart(requireAdmissionDay(member.name, admittedOn, dayOf(now, org.timezone)), org.timezone)
+      : undefined;
+    await tx.member.update({ where: { id: member.id }, data: { memberClass: change.memberClass, ...(probationStart ? { probationStart } : {}) } });
+    return change.memberClass === "probationary" ? `预备期从 ${admittedOn} 算起。预备党员参加会议、可以发言，但不参与表决，也不计入表决的应到人数。` : undefined;
   }
   if (change.kind === "clear_post") {
     if (member.post === "secretary") throw new UsageError("书记职务不能直接免去：请先发送 /角色 @新书记 书记 设置新的书记，原书记会自动改为委员。");
@@ -174,7 +187,7 @@ export async function changeRole(tx: Tx, org: OrgInfo, target: Person, change: R
     return undefined;
   }
   if (member.memberClass !== "full") {
-    throw new UsageError(`${member.name} 是${member.memberClass === "probationary" ? "预备党员" : "非党员"}，没有选举权和被选举权，不能担任支部职务。`);
+    throw new UsageError(`${member.name} 是${MEMBER_CLASS_LABEL[member.memberClass as MemberClass] ?? "非党员"}，${member.memberClass === "pending" ? "请先确认身份为正式党员，职务须由正式党员担任。" : "没有选举权和被选举权，不能担任支部职务。"}`);
   }
   let note: string | undefined;
   if (change.post === "secretary") {
@@ -270,4 +283,9 @@ export async function listGroups(tx: Tx, orgId: number) {
     orderBy: { id: "asc" },
   });
   return groups.map((g) => ({ name: g.name, leader: g.leader?.name ?? null, members: g.members.map((m) => m.name) }));
+}
+
+/** Midnight at the start of a day in the organisation's zone. */
+function dayStart(day: string, tz: string): Date {
+  return localTime(day, "00:00", tz);
 }

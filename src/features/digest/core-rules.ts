@@ -28,7 +28,7 @@ export const structureRule: WarningRule = {
     return perOrg(orgs.filter((o) => o.kind === "branch"), (org) => {
       const members = byOrg.get(org.id)!;
       const full = members.filter((m) => m.memberClass === "full").length;
-      const party = members.filter((m) => m.memberClass !== "non_member").length;
+      const party = members.filter((m) => m.memberClass === "full" || m.memberClass === "probationary").length;
       const committee = members.filter((m) => m.post === "committee_member").length;
       const out: WarningCondition[] = [];
       if (full < 3) out.push({ subjectKey: "few_full", message: `本支部正式党员 ${full} 人，不足 3 人的一般应与其他单位成立联合党支部。`, audience: "secretary" });

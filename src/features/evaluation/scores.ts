@@ -58,7 +58,7 @@ export async function addScoreItem(tx: Tx, input: NewScoreItem): Promise<{ title
   const { org, scope } = input;
   await assertYearOpen(tx, org.id, scope.year);
   const member = input.memberId ? await tx.member.findUnique({ where: { id: input.memberId } }) : null;
-  if (!member || member.orgId !== org.id || !member.active || member.memberClass === "non_member") {
+  if (!member || member.orgId !== org.id || !member.active || (member.memberClass !== "full" && member.memberClass !== "probationary")) {
     throw new UsageError("请选择本支部的党员（正式党员或预备党员）。");
   }
   if (member.id === input.recordedBy) throw new UsageError("不能给自己记分，请由其他支委记录。");

@@ -8,7 +8,7 @@ import { CALENDAR_JOB } from "./calendar.ts";
 import { meetingEndedListeners } from "./hooks.ts";
 import { quorumSentence } from "./quorum.ts";
 import {
-  attendanceOf, countAttendance, exclusionsSentence, finalizeAttendance, loadMeeting, loadRules, meetingQuorum, signInWindow, syncExpected,
+  attendanceOf, countAttendance, exclusionsSentence, pendingSentence, finalizeAttendance, loadMeeting, loadRules, meetingQuorum, signInWindow, syncExpected,
   type MeetingView,
 } from "./service.ts";
 import { formatClock, formatDay, formatWhen, humanIn } from "./time.ts";
@@ -135,7 +135,7 @@ async function finalizeJob(bot: Bot, ctx: JobContext): Promise<void> {
     const { meeting: m, quorum } = result;
     const rows = await attendanceOf(tx, m.id);
     await refreshMeetingCards(tx, out, org, m.id, ctx.now);
-    const quorumLine = quorum.applies && quorum.kind ? `\n${quorumSentence(quorum.kind, quorum.entitled, quorum.present)}${exclusionsSentence(quorum.excluded, false)}` : "";
+    const quorumLine = quorum.applies && quorum.kind ? `\n${quorumSentence(quorum.kind, quorum.entitled, quorum.present)}${exclusionsSentence(quorum.excluded, false)}${pendingSentence(quorum.pending)}` : "";
     await toGroup(tx, out, org, m, `${meetingTitle(m)} 已结束，考勤已确定：${finalLine(rows)}。${quorumLine}\n会议记录请记录人及时整理。`);
     await tellChair(tx, out, org, m, rows);
     for (const r of rows.filter((x) => x.makeupRequired && !x.makeupDoneAt)) {

@@ -554,6 +554,13 @@ export interface QuorumView {
   needed: number;
   met: boolean;
   excluded: ExclusionView[];
+  /** People on the roster whose class the secretary has not confirmed yet: counted in nothing. */
+  pending: number;
+}
+
+/** Said wherever a quorum or a vote is shown while someone is 待确认. */
+export function pendingSentence(pending: number): string {
+  return pending ? `另有 ${pending} 人身份待确认，未计入应到人数和法定人数（书记确认身份后计入）。` : "";
 }
 
 /** Exclusions in force for a meeting: recorded before it ended and not revoked before it started. */
@@ -590,6 +597,7 @@ export async function meetingQuorum(tx: Tx, meeting: MeetingView): Promise<Quoru
     needed,
     met: kind !== null && entitled.length > 0 && present >= needed,
     excluded: exclusions.map((e) => ({ memberId: e.memberId, name: e.member.name, ground: e.ground as ExclusionGround, approvedBy: e.approvedBy, approvedOn: e.approvedOn })),
+    pending: await tx.member.count({ where: { orgId: meeting.orgId, active: true, memberClass: "pending" } }),
   };
 }
 

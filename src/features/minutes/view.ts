@@ -4,7 +4,7 @@ import { dayLabel, dayOf } from "../rectification/dates.ts";
 import { finalLine, meetingTitle } from "../meetings/view.ts";
 import { formatWhen, formatDay, zoned } from "../meetings/time.ts";
 import { TYPE_LABEL } from "../meetings/types.ts";
-import { exclusionsSentence } from "../meetings/service.ts";
+import { exclusionsSentence, pendingSentence } from "../meetings/service.ts";
 import { isLesson, pickerPeople, presentVotersLabel, takesVotes, type MeetingFacts } from "./content.ts";
 import { CAPS, CLEAR_WORD, packLayout, savedPreview, type FormState, type Layout } from "./form.ts";
 import type { MinutesView, VersionView } from "./service.ts";
@@ -82,7 +82,7 @@ export function formCardData(f: MeetingFacts, s: FormState, layout: Layout, opts
     errors: opts.errors ?? [],
     note: [opts.note, pickers.narrowed ? "本支部人数较多，人员选择框只列出到会人员和支委。" : "", compact ? `内容较多，已保存的长段文字只显示开头（在输入框的提示里）：不改就留空，要改就整段重写，填「${CLEAR_WORD}」清空。完整内容提交后可用 /纪要 #${m.seqNo} 查看。` : ""].filter(Boolean).join("\n"),
     facts,
-    quorumLine: q.applies && q.kind ? `${presentVotersLabel(q)}，应到 ${q.entitled} 人，${q.met ? `达到半数以上，可以表决（通过须至少 ${q.needed} 票赞成）。` : `未超过半数（需至少 ${q.needed} 人），不能表决，决议只能记为未通过。`}${exclusionsSentence(q.excluded)}` : "",
+    quorumLine: q.applies && q.kind ? `${presentVotersLabel(q)}，应到 ${q.entitled} 人，${q.met ? `达到半数以上，可以表决（通过须至少 ${q.needed} 票赞成）。` : `未超过半数（需至少 ${q.needed} 人），不能表决，决议只能记为未通过。`}${exclusionsSentence(q.excluded)}${pendingSentence(q.pending)}` : "",
     place: orUndefined(s.place),
     chair: orUndefined(s.chairOpenId),
     people: pickers.openIds.map((value) => ({ value })),

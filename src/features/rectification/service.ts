@@ -94,6 +94,7 @@ async function resolveOwner(tx: Tx, orgId: number, scope: RectificationScope, ow
     const m = await tx.member.findUnique({ where: { id: ownerMemberId } });
     if (!m || m.orgId !== orgId || !m.active) throw new UsageError("责任人不在本支部的成员名单中（需要先在群里）。");
     if (m.memberClass === "non_member") throw new UsageError(`${m.name} 是非党员（列席），不能作为整改事项的责任人。`);
+    if (m.memberClass === "pending") throw new UsageError(`${m.name} 的身份还待书记确认，确认为党员后才能作为整改事项的责任人。`);
     return m;
   }
   if (scope !== "branch") throw new UsageError("个人或支委委员的整改事项需要指定责任人（请 @ 责任人）。", "/整改 新增 @张三 2026-04-30 学习笔记不完整");

@@ -24,7 +24,7 @@ export const USAGE_SUFFIX = /\n(正确示例：|用法：)/;
 /** Toasts answering card clicks. */
 export const ACTION_REFUSALS: readonly RegExp[] = [
   // the core: permission, and the card's organisation
-  /^只有.+可以进行此操作。$/,
+  /^只有.+可以进行此操作(（您的身份待书记确认）)?。$/,
   /^卡片与本群不匹配，操作未执行。$/,
   /^找不到这张卡片所属的支部，操作未执行。$/,
   /^这个按钮已失效/,
