@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { startTestBot, type TestBot } from "../support/harness.ts";
 import type { DemoPerson } from "../../src/sandbox/demo.ts";
+import { holdMeeting } from "../minutes/helpers.ts";
 import { advanceTo, cardsTitled, fieldNames, lastCard, memberId, press, submitPeer, submitSelf, type Choice } from "./helpers.ts";
 
 /**
@@ -57,13 +58,20 @@ async function runRound(swap: boolean): Promise<{ observed: Observation; markers
         const form: Record<string, unknown> = {};
         for (const name of fieldNames(page, "f_")) {
           const row = await t.runtime.db.appraisalResult.findFirstOrThrow({ where: { memberId: Number(name.slice(2)) } });
-          form[name] = row.proposedGrade;
+          // A case flagged for discussion gets no proposal: the committee decides it with a reason.
+          form[name] = row.proposedGrade === "DISCUSS" ? "QUALIFIED" : row.proposedGrade;
+          form[`r_${name.slice(2)}`] = "支委会结合平时表现评定";
         }
         await press(t, c, page, "evaluation.determine", form);
       }
     }
     await press(t, p.o1, cardsTitled(t, p.o1, "组织评定 · 2025")[0], "evaluation.materials");
-    await press(t, p.o1, cardsTitled(t, p.o1, "组织评定 · 2025")[0], "evaluation.publish");
+    const held = await holdMeeting(t, {
+      chat: t.chats.branch1, by: p.s1, command: "/安排 支委会 2026-03-10 09:00 书记办公室 民主评议组织评定",
+      start: new Date("2026-03-10T09:00:00+08:00"), present: [p.s1, p.o1, p.x1, p.d1],
+    });
+    const published = await press(t, p.s1, cardsTitled(t, p.s1, "组织评定 · 2025")[0], "evaluation.publish", { meeting: `#${held.seqNo}` });
+    expect(JSON.stringify(published.toast)).toContain("已发布");
     for (const v of [...voters, p.pr1]) await t.say(v, "p2p", "/评议 我的");
     await t.say(p.s1, t.chats.branch1, "/评议");
     const committee = new Set([p.s1, p.o1, p.x1, p.d1].map((c) => c.openId));

@@ -344,8 +344,8 @@ describe("组织评定: the bot proposes, the committee decides", () => {
   });
 
   it("refuses to publish before everyone is determined", async () => {
-    const summary = cardsTitled(t, t.people.o1, "组织评定 · 2025")[0];
-    const result = await press(t, t.people.o1, summary, "evaluation.publish");
+    const summary = cardsTitled(t, t.people.s1, "组织评定 · 2025")[0];
+    const result = await press(t, t.people.s1, summary, "evaluation.publish", { meeting: "#1" });
     expect(toastOf(result)).toContain("还有 2 位同志没有评定");
     expect((await t.runtime.db.appraisalRound.findUniqueOrThrow({ where: { id: roundId } })).status).toBe("closed");
   });
@@ -368,20 +368,31 @@ describe("组织评定: the bot proposes, the committee decides", () => {
     expect(toastOf(await press(t, t.people.o1, page2, "evaluation.determine", form))).toContain("周敏：评定为不合格须写明理由");
     form[`r_${ids.m5}`] = "支委会核实：本年度受党纪处分后仍无故不参加组织生活";
     expect(toastOf(await press(t, t.people.o1, page2, "evaluation.determine", form))).toBe("已保存第 2 页的评定");
+    // A body decides: only the secretary publishes, naming the quorate 支委会 that determined the results.
+    const summary = cardsTitled(t, t.people.s1, "组织评定 · 2025")[0];
+    expect(toastOf(await press(t, t.people.o1, cardsTitled(t, t.people.o1, "组织评定 · 2025")[0], "evaluation.publish", { meeting: "#1" }))).toBe("只有书记、副书记可以进行此操作。");
+    expect(toastOf(await press(t, t.people.s1, summary, "evaluation.publish", { meeting: "" }))).toContain("请填写作出决定的支委会");
+    const held = await holdMeeting(t, {
+      chat: t.chats.branch1, by: t.people.s1, command: "/安排 支委会 2026-03-11 09:00 书记办公室 民主评议组织评定",
+      start: new Date("2026-03-11T09:00:00+08:00"), present: [t.people.s1, t.people.o1, t.people.x1, t.people.d1],
+    });
     const before = t.botMessages(t.chats.branch1).length;
-    const result = await press(t, t.people.o1, cardsTitled(t, t.people.o1, "组织评定 · 2025")[0], "evaluation.publish");
+    const result = await press(t, t.people.s1, summary, "evaluation.publish", { meeting: `#${held.seqNo}` });
     expect(toastOf(result)).toContain("已发布");
+    expect(await t.runtime.db.appraisalRound.findUniqueOrThrow({ where: { id: roundId } })).toMatchObject({ decidedMeetingNo: held.seqNo, decidedMeetingType: "branch_committee_meeting", publishedBy: ids.s1 });
     const group = t.botMessages(t.chats.branch1).slice(before).map(textOf).join("\n");
+    expect(group).toContain(`评定结果已由支委会 #${held.seqNo}（3月11日（周三））评定`);
     // One 基本合格 and one 不合格 in a branch of ten: counts would point at them, so they are withheld.
     expect(group).toContain("全支部参评 10 人：各等次人数：缺项（有的等次不足 3 人，在群里公布人数可能让人推断出是谁");
     expect(group).not.toMatch(/不合格 1 人|基本合格 1 人/);
     for (const name of ["周敏", "黄磊", "张红", "刘洋"]) expect(group).not.toContain(name);
     const m5 = seen(lastCard(t, t.people.m5, "民主评议结果"));
     expect(m5).toContain("等次是 **不合格**");
+    expect(m5).toContain(`经支委会 #${held.seqNo}（3月11日（周三））评定`);
     expect(m5).not.toContain("整改事项");
     expect(m5).toContain("是否作组织处置、如何处置，须经支委会、上级党委、支部党员大会等程序依规决定");
     expect(seen(lastCard(t, t.people.m4, "民主评议结果"))).toContain("指出不足、帮助改进。已为您建立整改事项");
-    expect(seen(lastCard(t, t.people.m1, "民主评议结果"))).toContain("支委会说明：支委会研究：优秀名额不超过三分之一");
+    expect(seen(lastCard(t, t.people.m1, "民主评议结果"))).toContain("评定理由：支委会研究：优秀名额不超过三分之一");
     expect(seen(lastCard(t, t.people.x1, "民主评议结果"))).toContain("互评（7 人）：优秀 7 人");
     expect(seen(lastCard(t, t.people.pr1, "民主评议结果"))).toContain("参评不足 3 人");
     const items = await t.runtime.db.rectificationItem.findMany({ where: { orgId, source: "appraisal" }, orderBy: { id: "asc" } });
@@ -408,7 +419,7 @@ describe("组织评定: the bot proposes, the committee decides", () => {
     const note = { [`note_${ids.m5}`]: "处分之外的问题：全年无故不参加组织生活" };
     expect(toastOf(await t.click(t.people.d1, card!, value(ids.m5), f(note)))).toContain("限期改正须由支部确定改正期限");
     const withNote = f({ [`due_${ids.m5}`]: "2027-03-31 +0800", ...note });
-    expect(toastOf(await t.click(t.people.d1, card!, value(ids.m5), withNote))).toContain("须写明作出决定的支委会");
+    expect(toastOf(await t.click(t.people.d1, card!, value(ids.m5), withNote))).toContain("请填写作出决定的支委会");
     const held = await holdMeeting(t, {
       chat: t.chats.branch1, by: t.people.s1, command: "/安排 支委会 2026-03-13 14:30 三楼会议室 研究组织处置意见",
       start: new Date("2026-03-13T14:30:00+08:00"), present: [t.people.s1, t.people.o1, t.people.x1, t.people.d1],

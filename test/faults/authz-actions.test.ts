@@ -140,7 +140,7 @@ function matrix(): ActionRow[] {
     { action: "evaluation.score", place: "private", value: () => ({}), form: (o) => ({ member: String(o.plainMember), item: "D01", points: "1", evidence: "考勤记录" }), allow: 支委 },
     { action: "evaluation.unscore", place: "private", value: (o) => ({ i: o.scoreItem }), allow: 支委 },
     { action: "evaluation.determine", place: "private", value: (o) => ({ r: o.openRound, p: 1 }), form: (o) => ({ ...everyone(o, "f_", "QUALIFIED"), ...everyone(o, "r_", "支委会评定") }), allow: 支委, given: closedRound },
-    { action: "evaluation.publish", place: "private", value: (o) => ({ r: o.openRound }), allow: 支委, given: decidedRound },
+    { action: "evaluation.publish", place: "private", value: (o) => ({ r: o.openRound }), form: (o) => ({ meeting: `#${o.heldSeq}` }), allow: 书记, given: async (tx) => { await decidedRound(tx); await quorate(tx); } },
     { action: "evaluation.materials", place: "private", value: (o) => ({ r: o.finishedRound }), allow: 支委 },
     { action: "evaluation.dispose", place: "private", value: (o) => ({ r: o.finishedRound, m: o.followUp }), form: (o) => ({ [`step_${o.followUp}`]: "finding", [`outcome_${o.followUp}`]: "correction_period", [`due_${o.followUp}`]: "2026-09-30 +0800", [`meeting_${o.followUp}`]: `#${o.heldSeq}`, [`note_${o.followUp}`]: "限期半年改正" }), allow: 支委, given: quorate },
     { action: "orglife.opinion", place: "private", value: (o) => ({ s: o.session }), form: () => ({ about: "branch", text: "希望多组织实地学习。" }), allow: 名单上的人 },

@@ -158,7 +158,7 @@ async function determineAction(ctx: ActionContext): Promise<CardResponse> {
 async function publishAction(ctx: ActionContext): Promise<CardResponse> {
   const { org, actor } = who(ctx);
   const round = await closedRound(ctx, org);
-  const { warning } = await publishResults(ctx.tx, ctx.out, org, round, actor, ctx.now);
+  const { warning } = await publishResults(ctx.tx, ctx.out, org, round, actor, ctx.now, text(ctx.form.meeting, 10));
   const published = await ctx.tx.appraisalRound.findUniqueOrThrow({ where: { id: round.id } });
   const data = await refreshDeterminationCards(ctx.tx, ctx.out, org, published, { memberId: actor.memberId, card: "summary" });
   return {
@@ -194,7 +194,7 @@ export const EVALUATION_ACTIONS: ActionDef[] = [
   { name: "evaluation.score", permission: "committee", access: "评星记分卡片「记录」：支委，不能给自己记分", run: scoreAction },
   { name: "evaluation.unscore", permission: "committee", access: "记分明细「撤销这条记录」：支委", run: unscoreAction },
   { name: "evaluation.determine", permission: "committee", access: "组织评定卡片「保存本页评定」：支委，评议截止后、发布前", run: determineAction },
-  { name: "evaluation.publish", permission: "committee", access: "组织评定卡片「发布评定结果」：支委，全部评定后", run: publishAction },
+  { name: "evaluation.publish", permission: "secretary", access: "组织评定汇总卡片「发布评定结果」：书记、副书记，全部评定后，写明作出评定的支委会（或党员大会）编号", run: publishAction },
   { name: "evaluation.materials", permission: "committee", access: "组织评定卡片「私信给我全部自评材料和互评评语」：支委，评议截止后", run: materialsAction },
   { name: "evaluation.dispose", permission: "committee", access: "组织处置程序卡片「记录这一步」：支委，结果发布后，只对评定为不合格的同志，按程序顺序", run: disposeAction },
 ];

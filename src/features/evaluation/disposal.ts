@@ -2,7 +2,7 @@ import type { Tx } from "../../db/client.ts";
 import { UsageError, type OrgInfo } from "../../app/context.ts";
 import type { Actor } from "../../app/roles.ts";
 import type { Outbox } from "../../lark/outbox.ts";
-import { meetingBySeq, parseSeq } from "../meetings/service.ts";
+import { quorateMeeting } from "./deciding-meeting.ts";
 import { parsePickedDay } from "../rectification/dates.ts";
 import { resultsOf, type ResultView } from "./determination.ts";
 import { GRADE_LABEL } from "./grades.ts";
@@ -129,18 +129,15 @@ export interface StepInput {
   now: Date;
 }
 
-/** The meeting that took a step: held, of the right kind, with its quorum met. */
+/** The meeting that took a step, when the step is a meeting's. */
 async function decidingMeeting(tx: Tx, org: OrgInfo, step: (typeof DISPOSAL_STEPS)[number], text: string): Promise<number | null> {
   if (!step.meeting) return null;
-  const what = step.meeting === "vote" ? "支部党员大会" : "支委会（不设支委会的支部：支部党员大会）";
-  const seq = parseSeq(text.trim());
-  if (seq === undefined) throw new UsageError(`「${step.label}」须写明作出决定的${what}的会议编号，例如 #12（/会议 可以查到编号）。`);
-  const meeting = await meetingBySeq(tx, org, seq);
-  const kinds = step.meeting === "vote" ? ["branch_general_meeting"] : ["branch_committee_meeting", "branch_general_meeting"];
-  if (!kinds.includes(meeting.type)) throw new UsageError(`#${seq} 不是${what}，请填写作出这一决定的会议编号。`);
-  if (meeting.status !== "held") throw new UsageError(`#${seq} 还没有召开（或已取消），会后才能记录它的决定。`);
-  if (!meeting.quorumMet) throw new UsageError(`#${seq} 到会有表决权的人数未超过应到人数的半数，不能作出这一决定。`);
-  return seq;
+  const vote = step.meeting === "vote";
+  const meeting = await quorateMeeting(
+    tx, org, text, vote ? ["branch_general_meeting"] : ["branch_committee_meeting", "branch_general_meeting"],
+    vote ? "支部党员大会" : "支委会（不设支委会的支部：支部党员大会）", "组织处置卡片「作出决定的会议编号」：#12",
+  );
+  return meeting.seqNo;
 }
 
 export async function recordDisposalStep(tx: Tx, out: Outbox, org: OrgInfo, round: Round, input: StepInput) {

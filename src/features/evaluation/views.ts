@@ -6,6 +6,7 @@ import { itemOptions, type SheetEntry } from "./scores.ts";
 import { excellentWarning, gradeCounts, type ResultView } from "./determination.ts";
 import { finished, pageCount, pageOf, PEER_PAGE_SIZE, peerTargets, roleTag, roundDeadlineLabel, type Participant, type Round } from "./rounds.ts";
 import { shortTime } from "./time.ts";
+import { decidingLabel } from "./deciding-meeting.ts";
 
 /** Plain data for the evaluation card templates (cards/evaluation-*.json). */
 
@@ -103,6 +104,7 @@ export function determinationSummaryData(org: OrgInfo, round: Round, results: Re
   ].filter((w): w is string => !!w);
   return {
     orgName: org.name, roundName: round.name, orgId: org.id, roundId: round.id, published: round.status === "published",
+    decidedBy: round.decidedMeetingNo && round.decidedMeetingType ? `（${decidingLabel(round.decidedMeetingType, round.decidedMeetingNo)}评定）` : "",
     lines: [
       `参评 ${participants.length} 人（正式党员 ${voters.length} 人、预备党员 ${participants.length - voters.length} 人）；个人自评 ${participants.filter((p) => p.selfDone).length} 人完成；党员互评 ${voters.filter((p) => p.peerDone).length}/${voters.length} 人完成`,
       `建议：优秀 ${proposed.EXCELLENT} 人 · 合格 ${proposed.QUALIFIED} 人 · 待支委会讨论 ${toDiscuss} 人（助手不建议基本合格、不合格）`,
@@ -145,11 +147,11 @@ export function determinationPageData(
 
 export function resultCardData(
   org: OrgInfo, round: Round, r: ResultView, sheet: ScoreSheet, comments: string[], catalogue: Catalogue,
-  rectification?: { seqNo: number; due: string }, commentsSeparately = false,
+  rectification?: { seqNo: number; due: string }, commentsSeparately = false, decidedBy = "支委会",
 ) {
   const grade = r.finalGrade!;
   return {
-    name: r.name, roundName: round.name, orgName: org.name, grade: GRADE_LABEL[grade],
+    name: r.name, roundName: round.name, orgName: org.name, grade: GRADE_LABEL[grade], decidedBy,
     template: grade === "EXCELLENT" ? "red" : grade === "QUALIFIED" ? "green" : "orange",
     reason: r.decisionReason ?? "", score: sheetSummary(sheet), scoreLines: sheetLines(sheet),
     peer: peerLine({ raterCount: r.raterCount, counts: r.peerCounts }, catalogue.minRaters), comments, followUp: followUpText(grade, rectification),
@@ -168,9 +170,9 @@ function followUpText(grade: Grade, rectification?: { seqNo: number; due: string
   return "";
 }
 
-export function publishedCountsText(round: Round, results: ResultView[]): string {
+export function publishedCountsText(round: Round, results: ResultView[], decidedBy: string): string {
   const counts = gradeCounts(results.map((r) => r.finalGrade!));
-  return `「${round.name}」评定结果已由支委会确定，并已私信告知每位参评同志。\n全支部参评 ${results.length} 人：${groupCountsLine(counts)}。\n个人结果不在群里公布。`;
+  return `「${round.name}」评定结果已由${decidedBy}评定，并已私信告知每位参评同志。\n全支部参评 ${results.length} 人：${groupCountsLine(counts)}。\n个人结果不在群里公布。`;
 }
 
 /** The 评星记分 form: members other than the recorder, and the catalogue's items. */

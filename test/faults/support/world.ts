@@ -175,7 +175,10 @@ export async function buildWorld(t: TestBot): Promise<World> {
   }
   const determine = privateCard(t, p.s1, "evaluation.determine");
   for (const page of [1, 2]) await clickOk(t, p.s1, determine, { a: "evaluation.determine", org: o1, r: finished.id, p: page }, grades);
-  await clickOk(t, p.s1, privateCard(t, p.s1, "evaluation.publish"), { a: "evaluation.publish", org: o1, r: finished.id });
+  // The results are determined by the 党员大会 held on 3 March; the world does not simulate its
+  // sign-ins, so its quorum is recorded here as the meeting would have recorded it.
+  await db.meeting.update({ where: { id: held1.id }, data: { quorumMet: true } });
+  await clickOk(t, p.s1, privateCard(t, p.s1, "evaluation.publish"), { a: "evaluation.publish", org: o1, r: finished.id }, { meeting: `#${held1.seq}` });
   expect((await db.appraisalRound.findUniqueOrThrow({ where: { id: finished.id } })).status).toBe("published");
   await sayOk(t, p.s1, c1, "/评议 开始 2026年度民主评议 截止 2026-03-31");
   await sayOk(t, p.s2, c2, "/评议 开始 2026年度民主评议 截止 2026-03-31");
