@@ -63,7 +63,8 @@ export const DEFAULT_DURATION: Record<MeetingType, number> = {
 };
 
 /** Absence from these is made up by 补课 (domain.md §1.5). */
-export const MAKEUP_TYPES: ReadonlySet<MeetingType> = new Set<MeetingType>(["party_lesson", "branch_general_meeting"]);
+/** Missed content is made up (补课/补学, domain.md §1.5): 三会一课 for members and the 主题党日. */
+export const MAKEUP_TYPES: ReadonlySet<MeetingType> = new Set<MeetingType>(["party_lesson", "branch_general_meeting", "party_group_meeting", "theme_party_day"]);
 
 export function isMeetingType(v: unknown): v is MeetingType {
   return typeof v === "string" && (MEETING_TYPES as readonly string[]).includes(v);

@@ -86,26 +86,60 @@ export const silentBranch: WarningRule = {
   },
 };
 
+const DAY_MS = 86_400_000;
+
+/**
+ * 自行脱党 early notice (domain.md §1.5, W7): no organisational life without a legitimate reason
+ * for 3 months → the secretary hears privately, to intervene early; for 6 months → the rule's
+ * case, which only the branch meeting decides (除名, upper approval). Counted from the last time
+ * the member attended or was excused, never from before the bot kept records or before they joined.
+ */
+function lapseCondition(memberId: number, name: string, since: Date, absences: number, now: Date): WarningCondition | undefined {
+  const days = (now.getTime() - since.getTime()) / DAY_MS;
+  if (days >= 180) {
+    return {
+      // "member:" first: the digest counts personal warnings and never shows them in the group.
+      subjectKey: `member:${memberId}:lapse6`, severity: "warning", audience: "secretary",
+      message: `【自行脱党提示】${name} 已连续 6 个月没有参加组织生活（其间 ${absences} 次会议均无故缺席，也没有请假）。按党章规定，无正当理由连续 6 个月不参加组织生活的，应按自行脱党处理：由支部党员大会讨论决定除名，并报上级党组织批准。是否属于这种情形，请支部先核实有无正当理由；助手只提醒，不作认定。`,
+    };
+  }
+  if (days >= 90) {
+    return {
+      subjectKey: `member:${memberId}:lapse3`, audience: "secretary",
+      message: `【自行脱党预警】${name} 已连续 3 个月没有参加组织生活（其间 ${absences} 次会议均无故缺席，也没有请假）。无正当理由连续 6 个月不参加的，按自行脱党处理。请及早找其谈心谈话，了解原因、帮助教育。`,
+    };
+  }
+  return undefined;
+}
+
 export const absenceStreak: WarningRule = {
   id: "W7",
   title: "党员连续缺席",
   async evaluate(tx, orgs, now) {
     const branches = orgs.filter((o) => o.kind === "branch");
+    const boundAt = new Map((await tx.partyOrg.findMany({ where: { id: { in: branches.map((b) => b.id) } }, select: { id: true, boundAt: true } })).map((o) => [o.id, o.boundAt]));
     const rows = await tx.meetingAttendance.findMany({
-      where: { expected: true, final: { not: null }, meeting: { orgId: { in: branches.map((b) => b.id) }, startAt: { gte: new Date(now.getTime() - 180 * 86_400_000) } } },
-      select: { memberId: true, final: true, member: { select: { name: true, orgId: true, active: true } }, meeting: { select: { startAt: true } } },
+      where: { expected: true, final: { not: null }, meeting: { orgId: { in: branches.map((b) => b.id) }, startAt: { gte: new Date(now.getTime() - 200 * DAY_MS) } } },
+      select: { memberId: true, final: true, member: { select: { name: true, orgId: true, active: true, joinedAt: true, memberClass: true } }, meeting: { select: { startAt: true } } },
     });
     const byMember = new Map<number, typeof rows>();
     for (const r of rows) byMember.set(r.memberId, [...(byMember.get(r.memberId) ?? []), r]);
     const result = new Map<number, WarningCondition[]>();
     for (const [memberId, list] of byMember) {
-      const latest = list.sort((a, b) => b.meeting.startAt.getTime() - a.meeting.startAt.getTime()).slice(0, 2);
-      if (latest.length < 2 || !latest.every((r) => r.final === "absent") || !latest[0]!.member.active) continue;
-      const orgId = latest[0]!.member.orgId;
-      result.set(orgId, [
-        ...(result.get(orgId) ?? []),
-        { subjectKey: `member:${memberId}`, message: `${latest[0]!.member.name} 已连续 2 次无故缺席组织生活，建议书记或支委找其谈心谈话，了解原因。`, audience: "secretary" },
-      ]);
+      const sorted = list.sort((a, b) => b.meeting.startAt.getTime() - a.meeting.startAt.getTime());
+      const member = sorted[0]!.member;
+      if (!member.active || (member.memberClass !== "full" && member.memberClass !== "probationary")) continue;
+      const conditions: WarningCondition[] = [];
+      const latest = sorted.slice(0, 2);
+      if (latest.length === 2 && latest.every((r) => r.final === "absent")) {
+        conditions.push({ subjectKey: `member:${memberId}`, message: `${member.name} 已连续 2 次无故缺席组织生活，建议书记或支委找其谈心谈话，了解原因。`, audience: "secretary" });
+      }
+      const lastTook = sorted.find((r) => r.final !== "absent")?.meeting.startAt;
+      const since = new Date(Math.max(lastTook?.getTime() ?? 0, member.joinedAt.getTime(), boundAt.get(member.orgId)?.getTime() ?? now.getTime()));
+      const absences = sorted.filter((r) => r.meeting.startAt > since).length;
+      const lapse = absences ? lapseCondition(memberId, member.name, since, absences, now) : undefined;
+      if (lapse) conditions.push(lapse);
+      if (conditions.length) result.set(member.orgId, [...(result.get(member.orgId) ?? []), ...conditions]);
     }
     return result;
   },
