@@ -55,16 +55,17 @@ describe("征求意见 (anonymous)", () => {
 });
 
 describe("谈心谈话", () => {
-  it("pairs the secretary with everyone and the committee members with each other, privately to each", async () => {
+  it("pairs the secretary with everyone, the committee members with each other, each member with a 支委 and a fellow member, privately to each", async () => {
     await t.say(t.people.s1, t.chats.branch1, "/组织生活会 谈心");
-    expect(textOf(t.lastBotMessage(t.chats.branch1))).toContain("共 12 对");
-    expect(await t.runtime.db.heartTalk.count()).toBe(12); // 王建国 × 9, plus 李明–张红, 李明–赵强, 张红–赵强
+    expect(textOf(t.lastBotMessage(t.chats.branch1))).toContain("共 21 对");
+    // 王建国 × 9; 李明–张红, 李明–赵强, 张红–赵强; each of the 6 members with a 支委; 3 pairs of members.
+    expect(await t.runtime.db.heartTalk.count()).toBe(21);
     expect(seen(lastCard(t, t.people.m1, "谈心谈话"))).toContain("与 王建国（书记）**：未谈");
     const o1 = seen(lastCard(t, t.people.o1, "谈心谈话"));
     expect(o1).toContain("与 王建国（书记）");
     expect(o1).toContain("与 张红（宣传委员）");
     expect(o1).toContain("与 赵强（纪检委员）");
-    expect(seen(lastCard(t, t.people.s1, "谈心谈话安排"))).toContain("共 12 对，已谈 0 对");
+    expect(seen(lastCard(t, t.people.s1, "谈心谈话安排"))).toContain("共 21 对，已谈 0 对");
     expect(t.botMessages(t.people.nm1.openId).some((m) => seen(m).includes("谈心谈话"))).toBe(false);
   });
 
@@ -80,7 +81,7 @@ describe("谈心谈话", () => {
     expect(seen(secretaryCard)).toMatch(/与 刘洋\*\*：已谈（3月2日 \d\d:\d\d，刘洋标记）/);
     await t.say(t.people.m3, t.chats.branch1, "/组织生活会");
     const status = textOf(t.lastBotMessage(t.chats.branch1));
-    expect(status).toContain("谈心谈话：已谈 1/12 对");
+    expect(status).toContain("谈心谈话：已谈 1/21 对");
     expect(status).toContain("征求意见：已收到 3 条（匿名）");
   });
 });

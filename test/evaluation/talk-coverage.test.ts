@@ -22,9 +22,8 @@ describe("谈心谈话 coverage warning", () => {
     expect(w9(t.people.m1.openId)).toHaveLength(0);
   });
 
-  it("clears once every pair has talked", async () => {
-    await t.say(t.people.s1, t.chats.branch1, "/组织生活会 谈心");
-    for (const person of [t.people.s1, t.people.o1, t.people.x1]) {
+  const talkAll = async (people: typeof t.people[keyof typeof t.people][]) => {
+    for (const person of people) {
       for (;;) {
         const card = lastCard(t, person, `谈心谈话 · ${person.name}`);
         const value = buttonValue(card, "orglife.talk");
@@ -32,6 +31,28 @@ describe("谈心谈话 coverage warning", () => {
         await t.click(person, card!, value);
       }
     }
+  };
+
+  it("plans every pair the rules list: 书记↔each, 支委↔支委, 支委↔党员, 党员↔党员", async () => {
+    await t.say(t.people.s1, t.chats.branch1, "/组织生活会 谈心");
+    const kinds = await t.runtime.db.heartTalk.groupBy({ by: ["kind"], _count: { _all: true } });
+    const count = Object.fromEntries(kinds.map((k) => [k.kind, k._count._all]));
+    // 10 党员 (9 正式, 1 预备): 书记 with 9 others; 3 other 支委 among themselves; 6 members each with a 支委; 6 members paired.
+    expect(count).toEqual({ secretary_member: 9, committee_peer: 3, committee_member: 6, member_peer: 3 });
+    const m5 = seen(lastCard(t, t.people.m5, "谈心谈话 · 周敏"));
+    expect(m5).toMatch(/王建国/);
+  });
+
+  it("stays raised while only the secretary's and the committee's own pairs are done", async () => {
+    await talkAll([t.people.s1, t.people.o1, t.people.x1]);
+    await t.advance(DAY);
+    const warning = await t.runtime.db.earlyWarning.findFirstOrThrow({ where: { ruleId: "W9" } });
+    expect(warning.clearedAt).toBeNull();
+    expect(await t.runtime.db.heartTalk.count({ where: { doneAt: null, kind: "member_peer" } })).toBeGreaterThan(0);
+  });
+
+  it("clears once every required pair has talked", async () => {
+    await talkAll([t.people.d1, t.people.m1, t.people.m2, t.people.m3, t.people.m4, t.people.m5, t.people.pr1]);
     expect(await t.runtime.db.heartTalk.count({ where: { doneAt: null } })).toBe(0);
     await t.advance(DAY);
     const warning = await t.runtime.db.earlyWarning.findFirstOrThrow({ where: { ruleId: "W9" } });

@@ -5,6 +5,7 @@ import { groupCountsLine, isGrade, type Grade } from "./grades.ts";
 import { gradeCounts } from "./determination.ts";
 import { roundDeadlineLabel } from "./rounds.ts";
 import { dayOf, yearOf } from "./time.ts";
+import { pairKey, requiredPairs, talkRoster } from "./org-life/service.ts";
 
 /**
  * What the digests and early warnings say about 民主评议 and 组织生活会. Digests are read in
@@ -120,14 +121,17 @@ export const talkCoverageRule: WarningRule = {
       const year = yearOf(now, org.timezone);
       if (dayOf(now, org.timezone) < `${year}-10-01`) continue;
       const session = await tx.orgLifeSession.findUnique({ where: { orgId_year: { orgId: org.id, year } } });
-      const total = session ? await tx.heartTalk.count({ where: { sessionId: session.id } }) : 0;
-      const open = session ? await tx.heartTalk.count({ where: { sessionId: session.id, doneAt: null } }) : 0;
+      // Complete means every pair the rules require for today's roster has talked, not just the planned ones.
+      const required = requiredPairs(await talkRoster(tx, org.id));
+      const held = new Set(session ? (await tx.heartTalk.findMany({ where: { sessionId: session.id, doneAt: { not: null } }, select: { aMemberId: true, bMemberId: true } })).map((t) => pairKey(t.aMemberId, t.bMemberId)) : []);
+      const total = session?.talksPlannedAt ? required.length : 0;
+      const open = required.filter((p) => !held.has(pairKey(p.a, p.b))).length;
       if (total && !open) continue;
       result.set(org.id, [{
         subjectKey: String(year),
         message: total
           ? `今年组织生活会前的谈心谈话还有 ${open} 对没有谈（共 ${total} 对）。发送 /组织生活会 谈心 查看。`
-          : "今年还没有安排谈心谈话（书记与每位支委、党员，支委之间）。发送 /组织生活会 谈心 安排。",
+          : "今年还没有安排谈心谈话（书记与每位支委和党员、支委之间、支委与党员、党员之间）。发送 /组织生活会 谈心 安排。",
         audience: "secretary",
       }]);
     }

@@ -68,21 +68,47 @@ interface PairPerson {
   duty: string | null;
 }
 
+export interface TalkPair {
+  a: number;
+  b: number;
+  kind: "secretary_member" | "committee_peer" | "committee_member" | "member_peer";
+}
+
 /**
- * The pairs the 条例 asks for (domain.md §1.1, §2.1): the secretary with every committee
- * member and member, and the committee members with each other. Existing pairs are kept.
+ * The pairs the 条例 asks for (domain.md §1.1, §2.1), from the roster (ids in roster order):
+ * the secretary with every committee member and member; the committee members with each other;
+ * each member (no post) with one committee member other than the secretary, shared out in turn;
+ * and each member with at least one fellow member (neighbours in roster order, the last of an
+ * odd number with the first). Pure, so the plan and the W9 check agree on what "complete" means.
  */
-export async function planTalks(tx: Tx, org: OrgInfo, session: Session, now: Date): Promise<number> {
-  const members = await tx.member.findMany({ where: { orgId: org.id, active: true, memberClass: { in: ["full", "probationary"] } }, orderBy: { id: "asc" } });
+export function requiredPairs(members: Array<{ id: number; post: string | null }>): TalkPair[] {
   const secretary = members.find((m) => m.post === "secretary") ?? members.find((m) => m.post === "deputy_secretary");
-  if (!secretary) throw new UsageError("本支部还没有书记，无法安排谈心谈话。请先用 /角色 设置书记。");
-  const pairs: Array<{ a: number; b: number; kind: string }> = [];
+  if (!secretary) return [];
+  const pairs: TalkPair[] = [];
   for (const m of members) if (m.id !== secretary.id) pairs.push({ a: secretary.id, b: m.id, kind: "secretary_member" });
   const committee = members.filter((m) => m.post && m.id !== secretary.id);
   for (let i = 0; i < committee.length; i++) {
     for (let j = i + 1; j < committee.length; j++) pairs.push({ a: committee[i]!.id, b: committee[j]!.id, kind: "committee_peer" });
   }
-  for (const p of pairs) {
+  const ordinary = members.filter((m) => !m.post);
+  if (committee.length) ordinary.forEach((m, i) => pairs.push({ a: committee[i % committee.length]!.id, b: m.id, kind: "committee_member" }));
+  for (let i = 0; i + 1 < ordinary.length; i += 2) pairs.push({ a: ordinary[i]!.id, b: ordinary[i + 1]!.id, kind: "member_peer" });
+  if (ordinary.length % 2 === 1 && ordinary.length > 1) pairs.push({ a: ordinary[0]!.id, b: ordinary.at(-1)!.id, kind: "member_peer" });
+  return pairs;
+}
+
+export const pairKey = (a: number, b: number) => (a < b ? `${a}-${b}` : `${b}-${a}`);
+
+export async function talkRoster(tx: Tx, orgId: number) {
+  return tx.member.findMany({ where: { orgId, active: true, memberClass: { in: ["full", "probationary"] } }, orderBy: { id: "asc" }, select: { id: true, post: true } });
+}
+
+/** Plans the required pairs for the session; pairs already planned or held are kept. */
+export async function planTalks(tx: Tx, org: OrgInfo, session: Session, now: Date): Promise<number> {
+  const pairs = requiredPairs(await talkRoster(tx, org.id));
+  if (!pairs.length) throw new UsageError("本支部还没有书记，无法安排谈心谈话。请先用 /角色 设置书记。");
+  const existing = new Set((await tx.heartTalk.findMany({ where: { sessionId: session.id }, select: { aMemberId: true, bMemberId: true } })).map((t) => pairKey(t.aMemberId, t.bMemberId)));
+  for (const p of pairs.filter((x) => !existing.has(pairKey(x.a, x.b)))) {
     await tx.heartTalk.upsert({
       where: { sessionId_aMemberId_bMemberId: { sessionId: session.id, aMemberId: p.a, bMemberId: p.b } },
       create: { sessionId: session.id, aMemberId: p.a, bMemberId: p.b, kind: p.kind },
