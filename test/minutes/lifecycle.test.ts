@@ -156,6 +156,12 @@ describe("meeting → sign-in → minutes → confirm → amend → export", () 
     const again = await t.click(t.people.s1, recap, value);
     expect(toastOf(again)).toContain("已经确认过了");
     expect(await t.runtime.db.rectificationItem.count({ where: { source: "minutes" } })).toBe(1);
+    // A meeting's follow-up is tracked in its own section, never counted as 整改.
+    await t.say(t.people.m3, t.chats.branch1, "/整改 列表");
+    const rect = textOf(t.lastBotMessage(t.chats.branch1));
+    expect(rect).toContain("跟进事项（会议决定的事项，不计入整改）");
+    expect(rect).toContain("整改事项：未完成 0（其中逾期 0、待验收 0）");
+    expect(rect).toContain("待落实");
   });
 
   it("keeps a confirmed record locked for the recorder", async () => {
@@ -196,7 +202,7 @@ describe("meeting → sign-in → minutes → confirm → amend → export", () 
     const current = textOf(t.lastBotMessage(t.people.m3.openId));
     expect(current).toContain("疫情防控");
     expect(current).toContain("陈静（出差）"); // the full record, privately
-    expect(current).toMatch(/跟进事项 &#35;\d+ · 待整改/); // "#" escaped for card markdown
+    expect(current).toMatch(/跟进事项 &#35;\d+ · 待落实/); // "#" escaped for card markdown; a follow-up is not 整改
   });
 
   it("exports the year's record book as a .docx and an .xlsx, uploaded and sent privately, and readable", async () => {

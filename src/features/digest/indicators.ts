@@ -1,5 +1,6 @@
 import type { Tx } from "../../db/client.ts";
 import type { OrgInfo } from "../../app/context.ts";
+import { RECTIFICATION_ONLY } from "../rectification/model.ts";
 
 /**
  * Committee indicators (domain.md §4.3), year to date:
@@ -67,7 +68,7 @@ export async function branchIndicators(tx: Tx, branches: OrgInfo[], from: Date, 
   const secretaryIds = secretaries.map((s) => s.id);
   const [talks, ownItems] = await Promise.all([
     tx.heartTalk.findMany({ where: { OR: [{ aMemberId: { in: secretaryIds } }, { bMemberId: { in: secretaryIds } }] }, select: { aMemberId: true, bMemberId: true, doneAt: true } }),
-    tx.rectificationItem.findMany({ where: { ownerId: { in: secretaryIds }, createdAt: { lt: to } }, select: { ownerId: true, status: true } }),
+    tx.rectificationItem.findMany({ where: { ownerId: { in: secretaryIds }, createdAt: { lt: to }, ...RECTIFICATION_ONLY }, select: { ownerId: true, status: true } }),
   ]);
   const minutesOf = new Map(minutes.map((m) => [m.meetingId, m]));
   const setOf = <T,>(rows: T[], key: (r: T) => number) => new Set(rows.map(key));

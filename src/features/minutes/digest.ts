@@ -4,7 +4,7 @@ import { formatDay } from "../meetings/time.ts";
 import type { MeetingType } from "../meetings/types.ts";
 import { meetingTitle } from "../meetings/view.ts";
 import { dayLabel, dayOf } from "../rectification/dates.ts";
-import { STATUS_LABEL as ITEM_STATUS_LABEL, type RectificationStatus } from "../rectification/labels.ts";
+import { statusLabel } from "../rectification/labels.ts";
 import { ESCALATE_AFTER_H, REMIND_AFTER_H } from "./jobs.ts";
 
 /**
@@ -103,7 +103,7 @@ export async function resolutionsDue(tx: Tx, orgIds: number[], from: Date, to: D
       text: r.text,
       ownerName: r.owner.name,
       dueOn: r.dueOn,
-      status: item ? ITEM_STATUS_LABEL[item.status as RectificationStatus] ?? item.status : "记录待确认，尚未跟踪",
+      status: item ? statusLabel(item.status, "minutes") : "记录待确认，尚未跟踪",
       done: item?.status === "done",
       rectificationSeqNo: item?.seqNo ?? null,
     });

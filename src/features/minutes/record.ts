@@ -2,7 +2,7 @@ import type { Tx } from "../../db/client.ts";
 import type { OrgInfo } from "../../app/context.ts";
 import { CardTooLargeError, renderCard } from "../../lark/cards.ts";
 import type { Outbox, Recipient } from "../../lark/outbox.ts";
-import { STATUS_LABEL as ITEM_STATUS_LABEL, type RectificationStatus } from "../rectification/labels.ts";
+import { statusLabel } from "../rectification/labels.ts";
 import { loadVersion, type MinutesView } from "./service.ts";
 import { recordCardData, recordText, statusLine } from "./view.ts";
 
@@ -16,7 +16,7 @@ export async function actionStatuses(tx: Tx, minutesId: number): Promise<Map<num
   const result = new Map<number, string>();
   for (const a of actions) {
     const item = byId.get(a.rectificationItemId!);
-    if (item) result.set(a.position - 1, `跟进事项 #${item.seqNo} · ${ITEM_STATUS_LABEL[item.status as RectificationStatus] ?? item.status}`);
+    if (item) result.set(a.position - 1, `跟进事项 #${item.seqNo} · ${statusLabel(item.status, "minutes")}`);
   }
   return result;
 }

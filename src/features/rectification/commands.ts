@@ -6,7 +6,7 @@ import type { Mention } from "../../app/inbound.ts";
 import { roleOf, type ItemRole } from "./access.ts";
 import { dayOf, localTime, parseDay } from "./dates.ts";
 import { SCOPE_WORDS, type RectificationScope } from "./labels.ts";
-import { findItemBySeq, memberName, visibleInGroup, type ItemFull } from "./model.ts";
+import { findItemBySeq, isFollowUp, memberName, visibleInGroup, type ItemFull } from "./model.ts";
 import { awaitingVerification, applyFilter, countItems, countsLine, FILTER_WORDS, groupView, orgItems, ownedItems, type ListFilter } from "./queries.ts";
 import { createRectificationItem } from "./service.ts";
 import { parseReminderDays, saveSettings, settingsOf } from "./settings.ts";
@@ -143,7 +143,7 @@ async function groupList(ctx: CommandContext, filter: ListFilter): Promise<void>
     await ctx.reply("您的整改事项已私信发送给您。");
     return;
   }
-  const { counts, visible } = await groupView(ctx.tx, org.id, ctx.now, org.timezone);
+  const { counts, visible, followUps } = await groupView(ctx.tx, org.id, ctx.now, org.timezone);
   const shown = applyFilter(visible, filter, ctx.now);
   const personal = counts.open - visible.filter((i) => i.status !== "done").length;
   await ctx.replyCard("rectification-list", {
@@ -152,6 +152,7 @@ async function groupList(ctx: CommandContext, filter: ListFilter): Promise<void>
     sections: [
       section("支部层面与已公开的事项", shown, ctx.now, true, filter === "all" ? "暂无" : "暂无未完成的支部层面事项"),
       { title: "个人事项", lines: [], empty: `未完成的个人整改事项 ${personal} 项：个人事项只私信责任人，群里只显示数量。` },
+      ...(followUps.length ? [section("跟进事项（会议决定的事项，不计入整改）", applyFilter(followUps, filter, ctx.now), ctx.now, true, "暂无未完成的跟进事项")] : []),
     ],
     footer: "发送 /整改 #编号 查看详情；/整改 列表 我的 查看本人事项（私信发送）。",
   });
@@ -166,9 +167,12 @@ async function privateList(ctx: CommandContext, filter: ListFilter | undefined, 
     const sections = [];
     let summary = "";
     for (const org of committeeOrgs) {
-      const all = await orgItems(ctx.tx, org.id);
+      const everything = await orgItems(ctx.tx, org.id);
+      const all = everything.filter((i) => !isFollowUp(i));
+      const followUps = everything.filter(isFollowUp);
       summary ||= countsLine(countItems(all, dayOf(ctx.now, org.timezone)));
       sections.push(section(org.name, applyFilter(all, filter, ctx.now), ctx.now, true, "暂无"));
+      if (followUps.length) sections.push(section(`${org.name} · 跟进事项（会议决定，不计入整改）`, applyFilter(followUps, filter, ctx.now), ctx.now, true, "暂无"));
     }
     await send({ title: "整改事项（支委视图）", summary, sections, footer: "个人事项请勿转发到群里。发送 /整改 #编号 查看详情。" });
     return;

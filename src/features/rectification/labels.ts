@@ -78,8 +78,18 @@ export function scopeLabel(scope: string): string {
   return SCOPE_LABEL[scope as RectificationScope] ?? scope;
 }
 
-export function statusLabel(status: string): string {
-  return STATUS_LABEL[status as RectificationStatus] ?? status;
+/** 跟进事项 (a meeting's decisions) read in their own words: they are not 整改. */
+export const FOLLOW_UP_STATUS_LABEL: Record<RectificationStatus, string> = {
+  pending: "待落实",
+  in_progress: "落实中",
+  submitted: "待确认完成",
+  returned: "退回",
+  done: "已落实",
+};
+
+export function statusLabel(status: string, source?: string): string {
+  const labels = source === "minutes" ? FOLLOW_UP_STATUS_LABEL : STATUS_LABEL;
+  return labels[status as RectificationStatus] ?? status;
 }
 
 /** A long problem text cut for one-line mentions; the full text is on the item card. */

@@ -77,3 +77,15 @@ export async function memberName(tx: Tx, openId: string | null | undefined, orgI
   const any = here ?? (await tx.member.findFirst({ where: { openId }, orderBy: { id: "asc" } }));
   return any?.name ?? "（未知成员）";
 }
+
+/**
+ * 跟进事项: what a meeting decided to do (minutes' follow-up actions) is tracked with the same
+ * engine — owner, deadline, reminders, evidence — but it is not 整改: it is never counted in
+ * 整改 lists, digests, the committee roll-up, the secretary's indicators or spot-checks.
+ */
+export const FOLLOW_UP_SOURCE = "minutes";
+export const RECTIFICATION_ONLY = { source: { not: FOLLOW_UP_SOURCE } } as const;
+
+export function isFollowUp(item: { source: string }): boolean {
+  return item.source === FOLLOW_UP_SOURCE;
+}

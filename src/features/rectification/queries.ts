@@ -1,7 +1,7 @@
 import type { Tx } from "../../db/client.ts";
 import type { Prisma } from "../../generated/prisma/client.ts";
 import { dayOf } from "./dates.ts";
-import { ITEM_INCLUDE, isOverdue, visibleInGroup, type ItemFull } from "./model.ts";
+import { ITEM_INCLUDE, isFollowUp, isOverdue, visibleInGroup, type ItemFull } from "./model.ts";
 
 export type ListFilter = "open" | "mine" | "overdue" | "submitted" | "all";
 
@@ -86,8 +86,10 @@ export function applyFilter(items: ItemFull[], filter: ListFilter, now: Date, op
 }
 
 /** What a group chat may show of an organisation's items: aggregates and the public ones. */
+/** What a group may see: 整改 counted and listed apart from the 跟进事项 of meetings. */
 export async function groupView(tx: Tx, orgId: number, now: Date, timezone: string) {
-  const all = await orgItems(tx, orgId);
+  const everything = await orgItems(tx, orgId);
+  const all = everything.filter((i) => !isFollowUp(i));
   const counts = countItems(all, dayOf(now, timezone));
-  return { counts, visible: all.filter(visibleInGroup) };
+  return { counts, visible: all.filter(visibleInGroup), followUps: everything.filter((i) => isFollowUp(i) && visibleInGroup(i)) };
 }

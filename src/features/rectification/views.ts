@@ -18,7 +18,7 @@ const STATUS_COLOR: Record<string, string> = {
 /** "整改中", or "逾期（整改中）" when open past the deadline. */
 export function displayStatus(item: ItemFull, now: Date): string {
   const today = dayOf(now, item.org.timezone);
-  const base = statusLabel(item.status);
+  const base = statusLabel(item.status, item.source);
   return isOverdue(item, today) ? `逾期（${base}）` : base;
 }
 

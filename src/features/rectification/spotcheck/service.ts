@@ -5,7 +5,7 @@ import { toOrgInfo } from "../../../app/actors.ts";
 import type { Outbox } from "../../../lark/outbox.ts";
 import { addDays, dayLabel, dayOf, localTime } from "../dates.ts";
 import { VERDICT_LABEL, type SpotCheckVerdict } from "../labels.ts";
-import { loadItem, recordEvent, secretaryOf } from "../model.ts";
+import { loadItem, RECTIFICATION_ONLY, recordEvent, secretaryOf } from "../model.ts";
 import { createRectificationItem, DEFAULT_DUE_DAYS } from "../service.ts";
 import { reopenItem } from "../workflow.ts";
 import { canonicalFrame, drawSample, newSeed, type DrawResult, type Frame } from "./draw.ts";
@@ -26,7 +26,7 @@ export type SpotCheckFull = Prisma.SpotCheckGetPayload<{ include: typeof SPOTCHE
 export async function buildFrame(tx: Tx, committeeId: number, period: CheckPeriod): Promise<Frame> {
   const branches = await tx.partyOrg.findMany({ where: { parentId: committeeId, kind: "branch" }, orderBy: { id: "asc" } });
   const items = await tx.rectificationItem.findMany({
-    where: { orgId: { in: branches.map((b) => b.id) }, status: "done", closedAt: { gte: period.start, lt: period.end } },
+    where: { orgId: { in: branches.map((b) => b.id) }, status: "done", closedAt: { gte: period.start, lt: period.end }, ...RECTIFICATION_ONLY },
     select: { id: true, orgId: true },
   });
   const strata = new Map<string, Frame["strata"][number]>();
