@@ -104,7 +104,7 @@ describe("meeting → sign-in → minutes → confirm → amend → export", () 
   });
 
   it("accepts the complete record: the group gets the recap, the secretary is asked to confirm, reminders stop", async () => {
-    const result = await submitForm(t, t.people.o1, reread(t, form), "submit", { a1_owner: t.people.o1.openId, a1_due: "2026-03-31" });
+    const result = await submitForm(t, t.people.o1, reread(t, form), "submit", { a1_owner: t.people.o1.openId, a1_due: "2026-03-31", observers: "入党积极分子 钱多；机关党委 何平（到会指导）" });
     expect(toastOf(result)).toContain("记录已提交（第 1 版）");
     expect(textOf(reread(t, form))).toContain("记录卡片已发到支部群");
     const recap = t.botMessages(t.chats.branch1).filter((m) => textOf(m).includes("会议记录 · #1")).at(-1)!;
@@ -202,6 +202,7 @@ describe("meeting → sign-in → minutes → confirm → amend → export", () 
     const current = textOf(t.lastBotMessage(t.people.m3.openId));
     expect(current).toContain("疫情防控");
     expect(current).toContain("陈静（出差）"); // the full record, privately
+    expect(current).toContain("列席、到会指导：入党积极分子 钱多；机关党委 何平（到会指导）"); // kept through the amendment
     expect(current).toMatch(/跟进事项 &#35;\d+ · 待落实/); // "#" escaped for card markdown; a follow-up is not 整改
   });
 

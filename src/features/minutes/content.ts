@@ -5,7 +5,7 @@ import { checkMotion, quorumSentence } from "../meetings/quorum.ts";
 import { attendanceOf, countAttendance, loadMeeting, meetingQuorum, type AttendanceView, type MeetingView, type QuorumView } from "../meetings/service.ts";
 import { TYPE_LABEL } from "../meetings/types.ts";
 import { meetingTitle } from "../meetings/view.ts";
-import { emptyState, type FormState } from "./form.ts";
+import { emptyState, SHORT_MAX, type FormState } from "./form.ts";
 import type { ActionRecord, AttendanceRecord, MinutesContent, NamedPerson, QuorumRecord, ResolutionRecord } from "./types.ts";
 
 /** Everything a record takes from its meeting: header, attendance from sign-in, quorum, the roster. */
@@ -177,6 +177,7 @@ export function buildContent(f: MeetingFacts, s: FormState, opts: BuildOptions):
       agenda: s.agenda.trim(),
       discussion: parts(s.discussion),
       docUrl: hasDoc ? s.docUrl.trim() : null,
+      observers: s.observers.trim().slice(0, SHORT_MAX) || null,
       lesson,
       resolutions: resolutions.filter((r): r is ResolutionRecord => r !== null),
       actions: actions.filter((a): a is ActionRecord => a !== null),

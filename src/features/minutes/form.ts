@@ -31,6 +31,8 @@ export interface FormState {
   agenda: string;
   discussion: string[];
   docUrl: string;
+  /** 列席 and 到会指导 persons (domain.md §1.6), as written: they may be outside the roster. */
+  observers: string;
   lecturerOpenId: string;
   lessonTitle: string;
   materialUrl: string;
@@ -61,7 +63,7 @@ export const GROW: Layout = { resolutions: 2, actions: 2, discussion: 1, keyPoin
 
 export function emptyState(): FormState {
   return {
-    place: "", chairOpenId: "", agenda: "", discussion: [], docUrl: "",
+    place: "", chairOpenId: "", agenda: "", discussion: [], docUrl: "", observers: "",
     lecturerOpenId: "", lessonTitle: "", materialUrl: "", keyPoints: [],
     resolutions: [], actions: [], reason: "",
   };
@@ -137,6 +139,7 @@ export function parseForm(form: Record<string, unknown>, layout: Layout, previou
     agenda: long(form.agenda, previous.agenda),
     discussion: list(range(layout.discussion).map((i) => long(form[`d${i}`], previous.discussion[i - 1])), previous.discussion, blank),
     docUrl: str(form.doc).trim(),
+    observers: str(form.observers),
     lecturerOpenId: person(form.lecturer),
     lessonTitle: str(form.l_title),
     materialUrl: str(form.l_material).trim(),
@@ -178,6 +181,7 @@ export function stateFromContent(c: MinutesContent): FormState {
     agenda: c.agenda,
     discussion: [...c.discussion],
     docUrl: c.docUrl ?? "",
+    observers: c.observers ?? "",
     lecturerOpenId: c.lesson?.lecturer?.openId ?? "",
     lessonTitle: c.lesson?.title ?? "",
     materialUrl: c.lesson?.materialUrl ?? "",

@@ -86,6 +86,8 @@ export interface MinutesContent {
   discussion: string[];
   /** A Feishu doc with the full text, when it is longer than the card takes. */
   docUrl: string | null;
+  /** 列席 / 到会指导 persons; absent in versions recorded before the field existed. */
+  observers?: string | null;
   lesson: LessonRecord | null;
   resolutions: ResolutionRecord[];
   actions: ActionRecord[];

@@ -101,6 +101,7 @@ export function formCardData(f: MeetingFacts, s: FormState, layout: Layout, opts
     })),
     moreDiscussion: more("discussion"),
     doc: orUndefined(s.docUrl),
+    observers: orUndefined(s.observers),
     resolutionsOn: layout.resolutions > 0,
     votesOn: votes,
     resolutionHint: !votes
@@ -159,7 +160,7 @@ function headerLines(c: MinutesContent, tz: string): string[] {
   return lines;
 }
 
-export function attendanceLines(c: Pick<MinutesContent, "attendance" | "quorum">): string[] {
+export function attendanceLines(c: Pick<MinutesContent, "attendance" | "quorum" | "observers">): string[] {
   const a = c.attendance;
   const lines = [
     `应到 ${a.expected} 人，实到 ${a.present} 人（正式党员 ${a.presentFull}，预备党员 ${a.presentProbationary}），请假 ${a.leave} 人，缺席 ${a.absent} 人。`,
@@ -167,6 +168,7 @@ export function attendanceLines(c: Pick<MinutesContent, "attendance" | "quorum">
   ];
   if (a.leaveList.length) lines.push(`请假：${a.leaveList.map((l) => `${l.name}（${l.reason}）`).join("、")}`);
   if (a.absentNames.length) lines.push(`缺席：${a.absentNames.join("、")}`);
+  if (c.observers) lines.push(`列席、到会指导：${c.observers}`);
   if (c.quorum) lines.push(c.quorum.sentence);
   return lines;
 }
