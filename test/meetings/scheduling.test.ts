@@ -183,7 +183,7 @@ describe("the recorder and the notice period", () => {
     expect(cardText(t.lastBotMessage(t.chats.branch2))).toContain("不选则为书记");
     await t.say(t.people.s1, t.chats.branch1, "/安排 支委会 2026-03-03 19:00 书记办公室 研究发展党员工作");
     const reply = lastText(t, t.chats.branch1);
-    expect(reply).toMatch(/提示：距开会不足 3 天（还有 [^）]+）。组织生活一般应提前 3 天通知/);
+    expect(reply).toMatch(/提示：距开会不足 3 天（(约 )?\d+ (天|小时|分钟)后开会）。组织生活一般应提前 3 天通知/);
     expect(reply).toMatch(/建议用 \/改期 #\d+ 推后/);
   });
 

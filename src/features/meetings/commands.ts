@@ -13,7 +13,7 @@ import {
 } from "./rules.ts";
 import { formatRulesText, resetRules, saveFrequency, saveReminderOffsets, saveThemeDay } from "./rules-store.ts";
 import {
-  EXCLUSION_GROUNDS, exclusionChoices, exclusionGroundOf, attendanceOf, attendanceOfMany, correctAttendance, createMeeting, fullMemberCount, listExclusions,
+  EXCLUSION_GROUNDS, approvalText, exclusionChoices, exclusionGroundOf, attendanceOf, attendanceOfMany, correctAttendance, createMeeting, fullMemberCount, listExclusions,
   loadMeeting, loadRules, markMakeupDone, recorderHint, meetingBySeq, parseSeq, pendingMakeups, recordExclusion, requireManage,
   resolveMember, revokeExclusion, upcomingMeetings, recentMeetings, SEQ_EXAMPLE,
   type MeetingView,
@@ -270,7 +270,7 @@ async function exclusionCommand(ctx: CommandContext) {
     await privately(
       ctx,
       (list.length
-        ? `不计入应到会人数的正式党员（${list.length} 人）：\n${list.map((e) => `- ${e.name}：${EXCLUSION_GROUNDS[e.ground]}${e.note ? `（${e.note}）` : ""}，${e.approvedBy && e.approvedOn ? `${e.approvedBy} ${e.approvedOn} 批准` : "批准情况缺项"}，${formatDay(e.recordedAt, org.timezone)}登记`).join("\n")}`
+        ? `不计入应到会人数的正式党员（${list.length} 人）：\n${list.map((e) => `- ${e.name}：${EXCLUSION_GROUNDS[e.ground]}${e.note ? `（${e.note}）` : ""}，${approvalText(e)}，${formatDay(e.recordedAt, org.timezone)}登记`).join("\n")}`
         : "目前没有不计入应到会人数的党员。") +
         `\n依据：经上级党组织同意并经支部党员大会通过，以下五种情形的正式党员可不计入应到会人数（登记时用原词或序号）：${exclusionChoices()}。\n登记（情形、批准的上级党组织和日期、说明）：${EXCLUDE_EXAMPLE}\n撤销：/不计应到 撤销 @成员`,
     );

@@ -2,7 +2,7 @@ import type { Tx } from "../../db/client.ts";
 import { clip } from "../../app/args.ts";
 import { PermissionError, UsageError, type OrgInfo } from "../../app/context.ts";
 import { isCommittee, type Actor, type MemberClass } from "../../app/roles.ts";
-import { formatInput, formatWhen } from "./time.ts";
+import { formatInput, formatWhen, humanIn } from "./time.ts";
 import { hasCommittee, effectiveRules, type BranchRules } from "./rules.ts";
 import {
   AUDIENCE, DEFAULT_DURATION, MAKEUP_TYPES, TYPE_LABEL,
@@ -326,17 +326,14 @@ async function defaultChair(tx: Tx, orgId: number, draft: MeetingDraft): Promise
  * 组织委员). Unless one is named: the 组织委员, or the secretary where there is none. The form
  * and the scheduling reply say so before anyone relies on it.
  */
-export async function defaultRecorder(tx: Tx, orgId: number): Promise<number | null> {
+async function defaultRecorder(tx: Tx, orgId: number) {
   const officer = await tx.member.findFirst({ where: { orgId, active: true, post: { not: null }, committeeDuty: "organization" }, orderBy: { id: "asc" } });
-  if (officer) return officer.id;
-  const secretary = await tx.member.findFirst({ where: { orgId, active: true, post: "secretary" } });
-  return secretary?.id ?? null;
+  return officer ?? (await tx.member.findFirst({ where: { orgId, active: true, post: "secretary" } }));
 }
 
 /** The form's words for the default recorder: "不选则为组织委员 李明". */
 export async function recorderHint(tx: Tx, orgId: number): Promise<string> {
-  const id = await defaultRecorder(tx, orgId);
-  const m = id ? await tx.member.findUnique({ where: { id } }) : null;
+  const m = await defaultRecorder(tx, orgId);
   if (!m) return "不选则为书记；本支部书记未登记，请选择记录人";
   return m.committeeDuty === "organization" ? `不选则为组织委员 ${m.name}` : `不选则为书记 ${m.name}（本支部未设组织委员）`;
 }
@@ -372,7 +369,7 @@ export async function createMeeting(tx: Tx, org: OrgInfo, draft: MeetingDraft, a
       place: draft.place?.trim() || null,
       topic: draft.topic?.trim() || null,
       chairId: draft.chairId ?? (await defaultChair(tx, org.id, draft)),
-      recorderId: draft.recorderId ?? (await defaultRecorder(tx, org.id)),
+      recorderId: draft.recorderId ?? (await defaultRecorder(tx, org.id))?.id ?? null,
       lecturerId: draft.type === "party_lesson" ? draft.lecturerId ?? null : null,
       partyGroupId: draft.type === "party_group_meeting" ? draft.groupId ?? null : null,
       createdBy: actor.openId,
@@ -396,14 +393,9 @@ async function schedulingNotes(tx: Tx, org: OrgInfo, meeting: MeetingView, recor
   else notes.push(`记录人：${meeting.recorder.name}${recorderNamed ? "" : "（未指定时默认由组织委员记录，未设组织委员的由书记记录）"}。会后由记录人整理会议记录。`);
   const lead = meeting.startAt.getTime() - now.getTime();
   if (lead < NOTICE_DAYS * 86_400_000) {
-    notes.push(`提示：距开会不足 ${NOTICE_DAYS} 天（还有 ${humanLead(lead)}）。组织生活一般应提前 ${NOTICE_DAYS} 天通知，上级考核按此计算；如非紧急，建议用 /改期 #${meeting.seqNo} 推后。`);
+    notes.push(`提示：距开会不足 ${NOTICE_DAYS} 天（${humanIn(lead)}开会）。组织生活一般应提前 ${NOTICE_DAYS} 天通知，上级考核按此计算；如非紧急，建议用 /改期 #${meeting.seqNo} 推后。`);
   }
   return notes;
-}
-
-function humanLead(ms: number): string {
-  const hours = Math.floor(ms / 3_600_000);
-  return hours >= 24 ? `${Math.floor(hours / 24)} 天 ${hours % 24} 小时` : hours >= 1 ? `${hours} 小时` : `${Math.max(1, Math.round(ms / 60_000))} 分钟`;
 }
 
 /** Moves a meeting; answers are kept (people who can no longer come answer again). */
@@ -522,6 +514,11 @@ export function exclusionChoices(): string {
     .join("；");
 }
 
+/** "机关党委 2026-02-10 批准", or 缺项 for an exclusion recorded before approvals were asked for. */
+export function approvalText(e: { approvedBy: string | null; approvedOn: string | null }): string {
+  return e.approvedBy && e.approvedOn ? `${e.approvedBy} ${e.approvedOn} 批准` : "批准情况缺项";
+}
+
 export interface ExclusionView {
   memberId: number;
   name: string;
@@ -540,7 +537,7 @@ export function exclusionsSentence(excluded: ExclusionView[], named = true): str
     const unapproved = excluded.filter((e) => !e.approvedBy || !e.approvedOn).length;
     return `不计入应到 ${excluded.length} 人（${unapproved ? `其中 ${unapproved} 人批准情况缺项` : "均经上级党组织批准"}，名单见 /不计应到）。`;
   }
-  const one = (e: ExclusionView) => `${e.name}（${EXCLUSION_GROUNDS[e.ground]}；${e.approvedBy && e.approvedOn ? `${e.approvedBy} ${e.approvedOn} 批准` : "批准情况缺项"}）`;
+  const one = (e: ExclusionView) => `${e.name}（${EXCLUSION_GROUNDS[e.ground]}；${approvalText(e)}）`;
   return `不计入应到 ${excluded.length} 人：${excluded.map(one).join("、")}。`;
 }
 
