@@ -19,9 +19,35 @@ export const CARDS_DIR = join(REPO_ROOT, "cards");
 export type Card = Record<string, unknown>;
 type Scope = Record<string, unknown>;
 
+/** Lark refuses a card with more components than this. */
+export const CARD_COMPONENT_LIMIT = 200;
+
+/** Text objects and icons are properties of a component, not components of their own. */
+const NOT_COMPONENTS = new Set(["plain_text", "lark_md", "standard_icon", "custom_icon"]);
+
+/** How many components a card holds as Lark counts them: every tagged element in its body. */
+export function countComponents(card: unknown): number {
+  let n = 0;
+  const stack: unknown[] = [card];
+  while (stack.length) {
+    const v = stack.pop();
+    if (Array.isArray(v)) stack.push(...v);
+    else if (v && typeof v === "object") {
+      const tag = (v as Record<string, unknown>).tag;
+      if (typeof tag === "string" && !NOT_COMPONENTS.has(tag)) n++;
+      stack.push(...Object.values(v));
+    }
+  }
+  return n;
+}
+
 export class CardTooLargeError extends Error {
-  constructor(readonly template: string, readonly bytes: number) {
-    super(`card "${template}" is ${bytes} bytes, over Lark's ${CARD_SIZE_LIMIT}-byte limit`);
+  constructor(readonly template: string, readonly bytes: number, readonly components = 0) {
+    super(
+      components > CARD_COMPONENT_LIMIT
+        ? `card "${template}" has ${components} components, over Lark's limit of ${CARD_COMPONENT_LIMIT}`
+        : `card "${template}" is ${bytes} bytes, over Lark's ${CARD_SIZE_LIMIT}-byte limit`,
+    );
   }
 }
 
@@ -147,7 +173,8 @@ export function renderCard(name: string, data: Scope): Card {
   if (!template) throw new Error(`unknown card template "${name}"`);
   const card = renderValue(template.body, data) as Card;
   const bytes = Buffer.byteLength(JSON.stringify(card));
-  if (bytes > CARD_SIZE_LIMIT) throw new CardTooLargeError(name, bytes);
+  const components = countComponents(card.body ?? card);
+  if (bytes > CARD_SIZE_LIMIT || components > CARD_COMPONENT_LIMIT) throw new CardTooLargeError(name, bytes, components);
   return card;
 }
 

@@ -93,6 +93,11 @@ describe("fake platform: messages through the real SDK", () => {
     expect((await create({ receive_id: "oc_group1", msg_type: "text", content: "not json" })).data.code).toBe(230001);
     const huge = card2("x".repeat(31 * 1024));
     expect((await create({ receive_id: "oc_group1", msg_type: "interactive", content: JSON.stringify(huge) })).data.code).toBe(230025);
+    // Over 200 components (text objects are not components) is refused however small the card.
+    const crowded = (n: number) => ({ schema: "2.0", body: { elements: Array.from({ length: n }, () => ({ tag: "markdown", content: "·", text: { tag: "plain_text", content: "" } })) } });
+    expect((await create({ receive_id: "oc_group1", msg_type: "interactive", content: JSON.stringify(crowded(201)) })).data.code).toBe(230099);
+    const full = await s.client.im.v1.message.create({ params: { receive_id_type: "chat_id" }, data: { receive_id: "oc_group1", msg_type: "interactive", content: JSON.stringify(crowded(200)) } });
+    expect(full.code).toBe(0);
     expect((await create({ receive_id: "ou_ghost", msg_type: "text", content: textContent("hi") }, "open_id")).data.code).toBe(230013);
   });
 

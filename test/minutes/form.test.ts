@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { CARD_SIZE_LIMIT } from "../../src/lark/cards.ts";
+import { CARD_COMPONENT_LIMIT, CARD_SIZE_LIMIT, countComponents } from "../../src/lark/cards.ts";
 import { buildContent, parseVotes, type MeetingFacts } from "../../src/features/minutes/content.ts";
 import { renderForm } from "../../src/features/minutes/flows.ts";
-import { CLEAR_WORD, emptyState, layoutFor, parseForm, type FormState } from "../../src/features/minutes/form.ts";
+import { CAPS, CLEAR_WORD, emptyResolution, emptyState, layoutFor, parseForm, type FormState, type ResolutionInput } from "../../src/features/minutes/form.ts";
 import type { MeetingType } from "../../src/features/meetings/types.ts";
 
 /** The form and the record's rules without the platform: parsing, checks, and the 30 KB card budget. */
@@ -29,6 +29,9 @@ function facts(type: MeetingType, opts: { members?: number; entitled?: number; p
   };
 }
 
+/** A resolution as typed; a vote is by show of hands unless said otherwise. */
+const res = (r: Partial<ResolutionInput>): ResolutionInput => ({ ...emptyResolution(), method: "hands", ...r });
+
 const complete = (f: MeetingFacts, patch: Partial<FormState> = {}): FormState => ({
   ...emptyState(),
   place: "三楼会议室",
@@ -53,23 +56,46 @@ describe("votes as typed", () => {
 describe("buildContent", () => {
   it("records a resolution of a 党员大会 without quorum as not passed, with the reason", () => {
     const f = facts("branch_general_meeting", { entitled: 9, present: 4 });
-    const r = buildContent(f, complete(f, { resolutions: [{ text: "决议", yes: "4", no: "0", abstain: "0" }] }), OPTS);
+    const r = buildContent(f, complete(f, { resolutions: [res({ text: "决议", yes: "4", no: "0", abstain: "0" })] }), OPTS);
     expect(r.ok).toBe(true);
-    const res = r.ok ? r.content.resolutions[0]! : undefined;
-    expect(res).toMatchObject({ passed: false, votes: { for: 4, against: 0, abstain: 0 } });
-    expect(res?.note).toContain("未超过应到 9 人的半数");
+    const first = r.ok ? r.content.resolutions[0]! : undefined;
+    expect(first).toMatchObject({ passed: false, votes: { for: 4, against: 0, abstain: 0 } });
+    expect(first?.note).toContain("未超过应到 9 人的半数");
   });
 
   it("passes only with more than half of those entitled, not of those present", () => {
     const f = facts("branch_general_meeting", { entitled: 20, present: 11 });
-    const r = buildContent(f, complete(f, { resolutions: [{ text: "决议", yes: "10", no: "1", abstain: "0" }] }), OPTS);
+    const r = buildContent(f, complete(f, { resolutions: [res({ text: "决议", yes: "10", no: "1", abstain: "0" })] }), OPTS);
     expect(r.ok && r.content.resolutions[0]).toMatchObject({ passed: false });
     expect(r.ok && r.content.resolutions[0]!.note).toContain("需至少 11 票");
   });
 
+  it("counts the written opinions of absent voters only in 接收预备党员 / 转正 votes, and never more than are absent", () => {
+    const f = facts("branch_general_meeting", { entitled: 20, present: 11 });
+    const admission = { text: "同意接收张三为中共预备党员", yes: "12", no: "1", abstain: "0", written: "2", matter: "admission" };
+    const ok = buildContent(f, complete(f, { resolutions: [res(admission)] }), OPTS);
+    expect(ok.ok && ok.content.resolutions[0]).toMatchObject({ passed: true, written: 2, matter: "admission", votes: { for: 12, against: 1, abstain: 0 } });
+    const general = buildContent(f, complete(f, { resolutions: [res({ ...admission, matter: "" })] }), OPTS);
+    expect(general.ok ? [] : general.problems).toEqual([expect.stringContaining("第 1 项决议：未到会党员的书面意见只在接收预备党员、预备党员转正的表决中计入票数")]);
+    const tooMany = buildContent(f, complete(f, { resolutions: [res({ ...admission, yes: "19", written: "10" })] }), OPTS);
+    expect(tooMany.ok ? [] : tooMany.problems).toEqual(["第 1 项决议：书面意见 10 份，多于未到会的有表决权正式党员 9 人（应到 20，到会 11）"]);
+    const unbalanced = buildContent(f, complete(f, { resolutions: [res({ ...admission, yes: "10" })] }), OPTS);
+    expect(unbalanced.ok ? [] : unbalanced.problems[0]).toContain("与到会有表决权的正式党员 11 人加书面意见 2 份，共 13不符");
+  });
+
+  it("records the vote method and dissenting opinions, and asks for the method when votes are given", () => {
+    const f = facts("branch_committee_meeting", { entitled: 5, present: 4 });
+    const noMethod = buildContent(f, complete(f, { resolutions: [res({ text: "决定", yes: "3", no: "1", abstain: "0", method: "" })] }), OPTS);
+    expect(noMethod.ok ? [] : noMethod.problems).toEqual(["第 1 项决议缺少表决方式：请选择「举手表决」或「无记名投票」"]);
+    const ok = buildContent(f, complete(f, { resolutions: [res({ text: "决定", yes: "3", no: "1", abstain: "0", method: "secret", dissent: "李明：建议推迟一个月" })] }), OPTS);
+    expect(ok.ok && ok.content.resolutions[0]).toMatchObject({ method: "secret", dissent: "李明：建议推迟一个月", passed: true });
+    const written = buildContent(f, complete(f, { resolutions: [res({ text: "决定", yes: "4", no: "1", abstain: "0", written: "1", matter: "admission" })] }), OPTS);
+    expect(written.ok ? [] : written.problems).toEqual(["第 1 项决议：支部委员会不计书面意见，请清空书面意见份数"]);
+  });
+
   it("names every missing or wrong element of a 党员大会 record", () => {
     const f = facts("branch_general_meeting");
-    const r = buildContent(f, { ...emptyState(), resolutions: [{ text: "甲", yes: "", no: "", abstain: "" }, { text: "乙", yes: "七", no: "0", abstain: "" }] }, OPTS);
+    const r = buildContent(f, { ...emptyState(), resolutions: [res({ text: "甲", yes: "", no: "", abstain: "" }), res({ text: "乙", yes: "七", no: "0", abstain: "" })] }, OPTS);
     expect(r.ok).toBe(false);
     expect(r.ok ? [] : r.problems).toEqual([
       "会议地点",
@@ -84,7 +110,7 @@ describe("buildContent", () => {
 
   it("refuses votes where no vote is taken, and asks a 党课 for its own elements", () => {
     const f = facts("party_lesson");
-    const r = buildContent(f, complete(f, { agenda: "", discussion: [], resolutions: [{ text: "x", yes: "3", no: "", abstain: "" }] }), OPTS);
+    const r = buildContent(f, complete(f, { agenda: "", discussion: [], resolutions: [res({ text: "x", yes: "3", no: "", abstain: "" })] }), OPTS);
     expect(r.ok ? [] : r.problems).toEqual([
       "主讲人",
       "党课题目",
@@ -122,7 +148,7 @@ describe("parseForm", () => {
   const layout = { resolutions: 2, actions: 2, discussion: 1, keyPoints: 0 };
 
   it("keeps entries an older, smaller card did not show", () => {
-    const previous = { ...emptyState(), discussion: ["一", "二"], resolutions: [{ text: "a", yes: "", no: "", abstain: "" }, { text: "b", yes: "", no: "", abstain: "" }, { text: "c", yes: "1", no: "", abstain: "" }] };
+    const previous = { ...emptyState(), discussion: ["一", "二"], resolutions: [res({ text: "a", yes: "", no: "", abstain: "" }), res({ text: "b", yes: "", no: "", abstain: "" }), res({ text: "c", yes: "1", no: "", abstain: "" })] };
     const s = parseForm({ d1: "一改", r1_text: "a改", r2_text: "b" }, layout, previous);
     expect(s.discussion).toEqual(["一改", "二"]);
     expect(s.resolutions.map((r) => r.text)).toEqual(["a改", "b", "c"]);
@@ -159,7 +185,7 @@ describe("the form card stays under Lark's 30 KB", () => {
     const s = complete(f, {
       agenda: zh(1000),
       discussion: [zh(1000), zh(1000), zh(1000)],
-      resolutions: Array.from({ length: 4 }, () => ({ text: zh(500), yes: "7", no: "0", abstain: "0" })),
+      resolutions: Array.from({ length: 4 }, () => (res({ text: zh(500), yes: "7", no: "0", abstain: "0" }))),
       actions: Array.from({ length: 3 }, (_, i) => ({ text: zh(200), ownerOpenId: f.roster[i]!.openId, due: "2026-03-31" })),
     });
     const r = renderForm(f, s, layoutFor(s, { votes: true, lesson: false }), new Date(), false)!;
@@ -167,6 +193,18 @@ describe("the form card stays under Lark's 30 KB", () => {
     expect(size(r.card)).toBeLessThanOrEqual(CARD_SIZE_LIMIT);
     expect(JSON.stringify(r.card)).toContain("已保存 1000 字");
     expect(JSON.stringify(r.card)).toContain('"c":1');
+  });
+
+  it("at every cap stays within Lark's 200 components, growing only while it does", () => {
+    const f = facts("branch_general_meeting");
+    const s = complete(f, {
+      discussion: ["一", "二", "三"],
+      resolutions: Array.from({ length: CAPS.resolutions }, (_, i) => res({ text: `决议${i}`, yes: "7", no: "0", abstain: "0", dissent: "意见" })),
+      actions: Array.from({ length: CAPS.actions }, (_, i) => ({ text: `事${i}`, ownerOpenId: f.roster[i]!.openId, due: "2026-03-31" })),
+    });
+    const r = renderForm(f, s, CAPS, new Date(), false)!;
+    expect(countComponents(r.card.body)).toBeLessThanOrEqual(CARD_COMPONENT_LIMIT);
+    expect(JSON.stringify(r.card)).toContain("r6_dissent");
   });
 
   it("lists only those present and the committee in the pickers of a very large branch", () => {

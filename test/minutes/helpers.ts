@@ -38,7 +38,7 @@ export function formValues(card: FakeMessage | undefined, typed: Record<string, 
   walk(card?.content, (o) => {
     if (typeof o.name !== "string") return;
     if (o.tag === "input" && typeof o.default_value === "string") values[o.name] = o.default_value;
-    if (o.tag === "select_person" && typeof o.initial_option === "string") values[o.name] = o.initial_option;
+    if ((o.tag === "select_person" || o.tag === "select_static") && typeof o.initial_option === "string") values[o.name] = o.initial_option;
     if (o.tag === "date_picker" && typeof o.initial_date === "string") values[o.name] = `${o.initial_date} +0800`;
   });
   for (const [k, v] of Object.entries(typed)) values[k] = /_due$/.test(k) && /^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v} +0800` : v;

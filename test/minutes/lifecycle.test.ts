@@ -98,7 +98,7 @@ describe("meeting → sign-in → minutes → confirm → amend → export", () 
   });
 
   it("asks for the owner and deadline of a follow-up action", async () => {
-    const result = await submitForm(t, t.people.o1, reread(t, form), "submit", { r1_yes: "7", d1: "与会同志逐一发表意见，一致认为孙悦同志符合转正条件。", a1_text: ACTION });
+    const result = await submitForm(t, t.people.o1, reread(t, form), "submit", { r1_yes: "7", r1_method: "hands", r1_matter: "full_membership", d1: "与会同志逐一发表意见，一致认为孙悦同志符合转正条件。", a1_text: ACTION });
     expect(toastOf(result)).toContain("还不能提交");
     expect(textOf(reread(t, form))).toContain("第 1 项后续事项缺少责任人、完成期限");
   });
@@ -111,7 +111,7 @@ describe("meeting → sign-in → minutes → confirm → amend → export", () 
     const announcement = t.botMessages(t.chats.branch1).find((m) => textOf(m).includes("会议通知 · #1"))!;
     expect(recap.parentId).toBe(announcement.messageId); // threaded under the meeting's announcement
     const text = textOf(recap);
-    expect(text).toContain(`${RESOLUTION} —— 赞成 7，反对 0，弃权 0：通过`);
+    expect(text).toContain(`${RESOLUTION} —— 举手表决，赞成 7，反对 0，弃权 0：通过`);
     expect(text).toContain(ACTION);
     expect(text).toContain(`<at id=${t.people.o1.openId}></at>`);
     expect(text).toContain("3月31日前");
@@ -233,7 +233,7 @@ describe("meeting → sign-in → minutes → confirm → amend → export", () 
     for (const expected of [
       "2026 年会议记录本", "#1 支部党员大会", "三楼会议室", "主持人：王建国", "记录人：李明",
       "应到 10 人，实到 8 人（正式党员 7，预备党员 1），请假 1 人，缺席 1 人。", "请假：陈静（出差）", "缺席：周敏",
-      "讨论预备党员转正", "疫情防控", `${RESOLUTION} —— 赞成 7，反对 0，弃权 0：通过`, ACTION, "责任人：李明",
+      "讨论预备党员转正", "疫情防控", `${RESOLUTION} —— 举手表决，赞成 7，反对 0，弃权 0：通过`, ACTION, "责任人：李明",
       "第 2 版", "补充张红同志的发言", "主持人（签字）",
     ]) expect(words, expected).toContain(expected.replace(/&/g, "&amp;"));
     expect((xml.match(/<w:sectPr/g) ?? []).length).toBe(2); // the cover and one meeting

@@ -1,11 +1,12 @@
 import type { Tx } from "../../db/client.ts";
 import type { OrgInfo } from "../../app/context.ts";
 import { orgById } from "../../app/actors.ts";
-import { checkMotion, quorumSentence } from "../meetings/quorum.ts";
+import { quorumSentence } from "../meetings/quorum.ts";
+import { checkResolution } from "./resolutions.ts";
 import { attendanceOf, countAttendance, loadMeeting, meetingQuorum, type AttendanceView, type MeetingView, type QuorumView } from "../meetings/service.ts";
 import { TYPE_LABEL } from "../meetings/types.ts";
 import { meetingTitle } from "../meetings/view.ts";
-import { emptyState, SHORT_MAX, type FormState } from "./form.ts";
+import { emptyState, resolutionEmpty, SHORT_MAX, type FormState } from "./form.ts";
 import type { ActionRecord, AttendanceRecord, MinutesContent, NamedPerson, QuorumRecord, ResolutionRecord } from "./types.ts";
 
 /** Everything a record takes from its meeting: header, attendance from sign-in, quorum, the roster. */
@@ -84,15 +85,7 @@ export function presentVotersLabel(q: Pick<QuorumView, "kind" | "present">): str
   return q.kind === "committee" ? `到会支委 ${q.present} 人` : `到会有表决权的正式党员 ${q.present} 人`;
 }
 
-const FULLWIDTH = /[０-９]/g;
-
-/** "11", "１１", "11票" → 11; "" → null; anything else → NaN (reported, never guessed). */
-export function parseVotes(raw: string): number | null {
-  const text = raw.replace(FULLWIDTH, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0)).trim();
-  if (!text) return null;
-  const m = /^(\d{1,4})\s*[票人]?$/.exec(text);
-  return m ? Number(m[1]) : NaN;
-}
+export { parseVotes } from "./resolutions.ts";
 
 const isUrl = (s: string) => /^https?:\/\/\S+$/i.test(s.trim());
 const parts = (xs: string[]) => xs.map((x) => x.trim()).filter(Boolean);
@@ -144,8 +137,8 @@ export function buildContent(f: MeetingFacts, s: FormState, opts: BuildOptions):
 
   const resolutions = s.resolutions
     .map((r, i) => ({ r, n: i + 1 }))
-    .filter(({ r }) => r.text.trim() || r.yes.trim() || r.no.trim() || r.abstain.trim())
-    .map(({ r, n }) => checkResolution(f, r, n, problems));
+    .filter(({ r }) => !resolutionEmpty(r))
+    .map(({ r, n }) => checkResolution({ type: f.meeting.type, votes: takesVotes(f), quorum: f.quorum }, r, n, problems));
   const actions = s.actions
     .map((a, i) => ({ a, n: i + 1 }))
     .filter(({ a }) => a.text.trim() || a.ownerOpenId || a.due)
@@ -183,46 +176,6 @@ export function buildContent(f: MeetingFacts, s: FormState, opts: BuildOptions):
       actions: actions.filter((a): a is ActionRecord => a !== null),
     },
   };
-}
-
-/** One resolution: its text, and for 党员大会/支委会 votes that add up to those present and entitled. */
-function checkResolution(f: MeetingFacts, r: FormState["resolutions"][number], n: number, problems: string[]): ResolutionRecord | null {
-  const label = `第 ${n} 项决议`;
-  const text = r.text.trim();
-  if (!text) problems.push(`${label}填了票数，但没有决议内容`);
-  const q = f.quorum;
-  const raw = { 赞成: r.yes, 反对: r.no, 弃权: r.abstain };
-  const given = Object.values(raw).some((v) => v.trim());
-  if (!takesVotes(f)) {
-    if (given) problems.push(`${label}：${TYPE_LABEL[f.meeting.type]}不进行表决，请删去票数（表决在支部党员大会或支委会进行）`);
-    return text ? { text, votes: null, passed: null, note: null } : null;
-  }
-  const notMet = checkMotion({ entitled: q.entitled, present: q.present, yes: 0 });
-  if (!given) {
-    // A 党员大会 that reached quorum votes on each resolution; without quorum no vote could be held.
-    if (f.meeting.type === "branch_general_meeting" && q.met) {
-      problems.push(`${label}缺少表决票数：请填写赞成、反对、弃权票数（没有请填 0）`);
-      return null;
-    }
-    return text ? { text, votes: null, passed: q.met ? null : false, note: q.met ? null : notMet.reason } : null;
-  }
-  const values = Object.entries(raw).map(([k, v]) => ({ k, v, n: parseVotes(v) }));
-  const bad = values.filter((x) => x.n !== null && Number.isNaN(x.n));
-  for (const x of bad) problems.push(`${label}的${x.k}票数「${x.v.trim()}」不是数字，请填写阿拉伯数字，如 0`);
-  const missing = values.filter((x) => x.n === null).map((x) => x.k);
-  if (missing.length) problems.push(`${label}缺少${missing.join("、")}票数（没有请填 0）`);
-  if (bad.length || missing.length) return null;
-  const [yes, no, abstain] = values.map((x) => x.n as number) as [number, number, number];
-  const total = yes + no + abstain;
-  if (total !== q.present) {
-    const who = q.kind === "committee" ? "到会支委" : "到会有表决权的正式党员";
-    problems.push(
-      `${label}：赞成 ${yes} + 反对 ${no} + 弃权 ${abstain} = ${total} 票，与${who} ${q.present} 人不符${q.kind === "general" ? "（预备党员和列席人员不参加表决）" : ""}。三项合计应等于${who}人数，请核对票数`,
-    );
-    return null;
-  }
-  const check = checkMotion({ entitled: q.entitled, present: q.present, yes });
-  return { text, votes: { for: yes, against: no, abstain }, passed: check.passed, note: check.passed ? null : check.reason };
 }
 
 function checkAction(f: MeetingFacts, a: FormState["actions"][number], n: number, opts: BuildOptions, problems: string[]): ActionRecord | null {

@@ -16,6 +16,18 @@ export interface ResolutionInput {
   yes: string;
   no: string;
   abstain: string;
+  /** "hands" | "secret" | "" (a select). */
+  method: string;
+  /** A MotionMatter or "" (a select; only a 党员大会 shows it). */
+  matter: string;
+  /** How many of the votes are written opinions of absent voting members. */
+  written: string;
+  /** Dissenting or reserved opinions. */
+  dissent: string;
+}
+
+export function emptyResolution(): ResolutionInput {
+  return { text: "", yes: "", no: "", abstain: "", method: "", matter: "", written: "", dissent: "" };
 }
 
 export interface ActionInput {
@@ -115,7 +127,8 @@ function trimTail<T>(items: T[], empty: (x: T) => boolean): T[] {
   return items.slice(0, end);
 }
 
-export const resolutionEmpty = (r: ResolutionInput) => !r.text.trim() && !r.yes.trim() && !r.no.trim() && !r.abstain.trim();
+/** A choice in a select alone says nothing; anything typed does. */
+export const resolutionEmpty = (r: ResolutionInput) => [r.text, r.yes, r.no, r.abstain, r.written, r.dissent].every((x) => !x.trim());
 export const actionEmpty = (a: ActionInput) => !a.text.trim() && !a.ownerOpenId && !a.due;
 
 /**
@@ -150,6 +163,10 @@ export function parseForm(form: Record<string, unknown>, layout: Layout, previou
         yes: str(form[`r${i}_yes`]),
         no: str(form[`r${i}_no`]),
         abstain: str(form[`r${i}_abs`]),
+        method: str(form[`r${i}_method`]).trim(),
+        matter: str(form[`r${i}_matter`]).trim(),
+        written: str(form[`r${i}_written`]),
+        dissent: str(form[`r${i}_dissent`]),
       })),
       previous.resolutions,
       resolutionEmpty,
@@ -186,7 +203,10 @@ export function stateFromContent(c: MinutesContent): FormState {
     lessonTitle: c.lesson?.title ?? "",
     materialUrl: c.lesson?.materialUrl ?? "",
     keyPoints: [...(c.lesson?.keyPoints ?? [])],
-    resolutions: c.resolutions.map((r) => ({ text: r.text, yes: votes(r.votes?.for), no: votes(r.votes?.against), abstain: votes(r.votes?.abstain) })),
+    resolutions: c.resolutions.map((r) => ({
+      text: r.text, yes: votes(r.votes?.for), no: votes(r.votes?.against), abstain: votes(r.votes?.abstain),
+      method: r.method ?? "", matter: r.matter && r.matter !== "general" ? r.matter : "", written: r.written ? String(r.written) : "", dissent: r.dissent ?? "",
+    })),
     actions: c.actions.map((a) => ({ text: a.text, ownerOpenId: a.owner.openId, due: a.dueOn })),
     reason: "",
   };
@@ -196,7 +216,10 @@ export function stateFromContent(c: MinutesContent): FormState {
 export function readState(json: string | null | undefined): FormState {
   if (!json) return emptyState();
   try {
-    return { ...emptyState(), ...(JSON.parse(json) as Partial<FormState>) };
+    const saved = JSON.parse(json) as Partial<FormState>;
+    // A resolution saved before a field existed reads it as empty.
+    const resolutions = (saved.resolutions ?? []).map((r) => ({ ...emptyResolution(), ...r }));
+    return { ...emptyState(), ...saved, resolutions };
   } catch {
     return emptyState();
   }

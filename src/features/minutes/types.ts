@@ -37,9 +37,30 @@ export interface QuorumRecord {
   sentence: string;
 }
 
+/** How a vote was taken (domain.md §1.6). */
+export type VoteMethod = "hands" | "secret";
+export const VOTE_METHOD_LABEL: Record<VoteMethod, string> = { hands: "举手表决", secret: "无记名投票" };
+
+/**
+ * What a 党员大会 votes on, where the rules treat it differently: in 发展党员 votes (接收预备党员,
+ * 预备党员转正) the written opinion of a voting member who could not attend, handed in before
+ * the meeting, is counted in the tally (发展党员工作细则, domain.md §1.2); in other votes it is not.
+ */
+export type MotionMatter = "general" | "admission" | "full_membership";
+export const MOTION_MATTER_LABEL: Record<MotionMatter, string> = { general: "一般事项", admission: "接收预备党员", full_membership: "预备党员转正" };
+export const WRITTEN_OPINION_MATTERS: readonly MotionMatter[] = ["admission", "full_membership"];
+
 export interface ResolutionRecord {
   text: string;
+  /** Counts include the written opinions (`written`) where those count. */
   votes: { for: number; against: number; abstain: number } | null;
+  /** Absent in versions recorded before these fields existed. */
+  method?: VoteMethod | null;
+  matter?: MotionMatter;
+  /** Written opinions of absent voting members counted in `votes` (0 when none). */
+  written?: number;
+  /** Dissenting or reserved opinions, as written. */
+  dissent?: string | null;
   /** null: no vote was taken or none recorded (e.g. a 党小组会 decision). */
   passed: boolean | null;
   /** Why it did not pass, when it did not. */

@@ -8,7 +8,7 @@ import { exclusionsSentence, pendingSentence } from "../meetings/service.ts";
 import { isLesson, pickerPeople, presentVotersLabel, takesVotes, type MeetingFacts } from "./content.ts";
 import { CAPS, CLEAR_WORD, packLayout, savedPreview, type FormState, type Layout } from "./form.ts";
 import type { MinutesView, VersionView } from "./service.ts";
-import { STATUS_LABEL, VERSION_KIND_LABEL, type MinutesContent, type ResolutionRecord } from "./types.ts";
+import { STATUS_LABEL, VERSION_KIND_LABEL, VOTE_METHOD_LABEL, type MinutesContent, type ResolutionRecord } from "./types.ts";
 
 /** Card data for cards/minutes-*.json and the plain-text forms of a record. */
 
@@ -104,17 +104,22 @@ export function formCardData(f: MeetingFacts, s: FormState, layout: Layout, opts
     observers: orUndefined(s.observers),
     resolutionsOn: layout.resolutions > 0,
     votesOn: votes,
+    // Written opinions of absent voters count only in a 党员大会's 发展党员 votes.
+    writtenOn: votes && m.type === "branch_general_meeting",
     resolutionHint: !votes
       ? `${TYPE_LABEL[m.type]}不进行表决，只记录决定事项。`
       : !q.met
         ? `本次${presentVotersLabel(q)}，未超过应到 ${q.entitled} 人的半数，不能表决：决议只能记为未通过，票数可不填。`
         : m.type === "branch_general_meeting"
-        ? `每项决议填写赞成、反对、弃权票数，三项合计应等于${presentVotersLabel(q)}（预备党员不参加表决）；赞成票须超过应到 ${q.entitled} 人的半数（至少 ${q.needed} 票）才算通过。`
-        : `票数可不填；填写时三项合计应等于${presentVotersLabel(q)}，赞成票须至少 ${q.needed} 票才算通过。`,
+        ? `每项决议选择表决方式，填写赞成、反对、弃权票数，三项合计应等于${presentVotersLabel(q)}（预备党员不参加表决）；赞成票须超过应到 ${q.entitled} 人的半数（至少 ${q.needed} 票）才算通过。接收预备党员、预备党员转正的表决，未到会党员会前正式提交的书面意见计入票数：选择表决事项，填写书面意见份数，票数含书面意见。`
+        : `票数可不填；填写时选择表决方式，三项合计应等于${presentVotersLabel(q)}，赞成票须至少 ${q.needed} 票才算通过。`,
     resolutions: Array.from({ length: layout.resolutions }, (_, i) => {
       const r = s.resolutions[i];
       const t = text(r?.text, HINTS.resolution);
-      return { n: slot(i), text: t.value, hint: t.hint, yes: orUndefined(r?.yes), no: orUndefined(r?.no), abs: orUndefined(r?.abstain) };
+      return {
+        n: slot(i), text: t.value, hint: t.hint, yes: orUndefined(r?.yes), no: orUndefined(r?.no), abs: orUndefined(r?.abstain),
+        method: orUndefined(r?.method), matter: orUndefined(r?.matter), written: orUndefined(r?.written), dissent: orUndefined(r?.dissent),
+      };
     }),
     moreResolutions: layout.resolutions > 0 ? more("resolutions") : undefined,
     actions: Array.from({ length: layout.actions }, (_, i) => {
@@ -139,9 +144,13 @@ export function formDoneData(org: OrgInfo, c: MinutesContent, lines: string[]) {
 // ───────────────────────────── the record ─────────────────────────────
 
 export function resolutionLine(r: ResolutionRecord): string {
-  const votes = r.votes ? `赞成 ${r.votes.for}，反对 ${r.votes.against}，弃权 ${r.votes.abstain}` : "";
+  const method = r.method ? `${VOTE_METHOD_LABEL[r.method]}，` : "";
+  const written = r.written ? `（含书面意见 ${r.written} 份）` : "";
+  const votes = r.votes ? `${method}赞成 ${r.votes.for}，反对 ${r.votes.against}，弃权 ${r.votes.abstain}${written}` : "";
   const outcome = r.passed === true ? "通过" : r.passed === false ? `未通过${r.note ? `（${r.note.replace(/。$/, "")}）` : ""}` : r.votes ? "" : "未表决";
-  return [r.text, [votes, outcome].filter(Boolean).join("：")].filter(Boolean).join(" —— ");
+  const tally = [votes, outcome].filter(Boolean).join("：");
+  const tail = [tally, r.dissent ? `不同意见：${r.dissent}` : ""].filter(Boolean).join("；");
+  return [r.text, tail].filter(Boolean).join(" —— ");
 }
 
 export function statusLine(mv: MinutesView, tz: string, names: { confirmedBy?: string }): string {

@@ -43,7 +43,20 @@ export function validateCard(card: unknown): asserts card is Record<string, unkn
     // 2.0 dropped top-level `elements`; a 1.0 habit here renders nothing on the real client.
     if ("elements" in card) throw badCard("schema 2.0 cards must put elements under body.elements");
     if (isRecord(card.config) && card.config.update_multi === false) throw badCard("schema 2.0 supports only update_multi=true");
+    const components = componentsIn(card.body);
+    if (components > COMPONENT_LIMIT) throw badCard(`card has ${components} components, the limit is ${COMPONENT_LIMIT}`);
   }
+}
+
+/** Lark's limit on a 2.0 card, counted here on its own (the bot's guard must not grade itself). */
+const COMPONENT_LIMIT = 200;
+const TEXT_OBJECTS = new Set(["plain_text", "lark_md", "standard_icon", "custom_icon"]);
+
+function componentsIn(v: unknown): number {
+  if (Array.isArray(v)) return v.reduce((n: number, x) => n + componentsIn(x), 0);
+  if (!isRecord(v)) return 0;
+  const own = typeof v.tag === "string" && !TEXT_OBJECTS.has(v.tag) ? 1 : 0;
+  return Object.values(v).reduce((n: number, x) => n + componentsIn(x), own);
 }
 
 /** Whether a card is "shared" (updatable for everyone). JSON 2.0 cards are always shared; 1.0 must opt in. */
