@@ -44,9 +44,9 @@ export function countComponents(card: unknown): number {
 export class CardTooLargeError extends Error {
   constructor(readonly template: string, readonly bytes: number, readonly components = 0) {
     super(
-      components > CARD_COMPONENT_LIMIT
-        ? `card "${template}" has ${components} components, over Lark's limit of ${CARD_COMPONENT_LIMIT}`
-        : `card "${template}" is ${bytes} bytes, over Lark's ${CARD_SIZE_LIMIT}-byte limit`,
+      bytes > CARD_SIZE_LIMIT
+        ? `card "${template}" is ${bytes} bytes, over Lark's ${CARD_SIZE_LIMIT}-byte limit`
+        : `card "${template}" has ${components} components, over Lark's limit of ${CARD_COMPONENT_LIMIT}`,
     );
   }
 }

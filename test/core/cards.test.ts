@@ -71,4 +71,9 @@ describe("card renderer", () => {
   it("refuses to build a card over Lark's size limit", () => {
     expect(() => renderCard("notice", { title: "t", template: "blue", lines: Array.from({ length: 400 }, () => "很长的一行".repeat(20)) })).toThrow(/30720-byte limit/);
   });
+
+  it("refuses to build a card with more components than Lark takes, however small", () => {
+    expect(() => renderCard("notice", { title: "t", template: "blue", lines: Array.from({ length: 201 }, () => "短") })).toThrow(/201 components, over Lark's limit of 200/);
+    expect(() => renderCard("notice", { title: "t", template: "blue", lines: Array.from({ length: 150 }, () => "短") })).not.toThrow();
+  });
 });
