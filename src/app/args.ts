@@ -36,3 +36,12 @@ export function clip(text: string, max: number): string {
   const cut = text.slice(0, max);
   return cut.length === max && /[\ud800-\udbff]$/.test(cut) ? cut.slice(0, -1) : cut;
 }
+
+/** How much of what someone typed a reply quotes back. */
+export const ECHO_MAX = 30;
+
+/** What someone typed, quoted back in a reply: a few dozen characters at most, then "…". */
+export function echo(text: string | undefined, max = ECHO_MAX): string {
+  if (text === undefined) return "";
+  return text.length > max ? `${clip(text, max)}…` : text;
+}

@@ -16,7 +16,7 @@ import {
 import { actorIn, membershipsOf, orgByChat, orgById } from "./actors.ts";
 import { allows, PERMISSION_LABEL, type Actor } from "./roles.ts";
 import { parseCommand } from "./command-parser.ts";
-import { rowNumber } from "./args.ts";
+import { echo, rowNumber } from "./args.ts";
 import { ensureJob, type JobHandler, type JobSpec } from "./jobs.ts";
 
 export type MembershipListener = (ctx: MembershipContext) => Promise<void>;
@@ -179,7 +179,7 @@ export class Bot {
       return;
     }
     if (!def) {
-      await ctx.reply(`没有「/${parsed.name}」这个命令。发送 /帮助 查看全部命令，例如：/帮助`);
+      await ctx.reply(`没有「/${echo(parsed.name)}」这个命令。发送 /帮助 查看全部命令，例如：/帮助`);
       return;
     }
     const refusal = this.refusal(def, message, ctx.org, ctx.actor);

@@ -116,7 +116,10 @@ export class EventProcessor {
   private async fail(row: InboundRow, err: unknown): Promise<void> {
     const event = JSON.parse(row.payload) as InboundEvent;
     const final = row.attempts >= MAX_ATTEMPTS;
-    this.log.error({ err: describeError(err), eventRow: row.id, eventType: row.eventType, attempt: row.attempts, final }, "event processing failed");
+    const fields = { err: describeError(err), eventRow: row.id, eventType: row.eventType, attempt: row.attempts, final };
+    // A busy machine makes transactions time out now and then; only the last attempt is an error.
+    if (final) this.log.error(fields, "event processing failed");
+    else this.log.warn(fields, "event processing will be retried");
     await this.db.$transaction(async (tx) => {
       await tx.inboundEvent.update({
         where: { id: row.id },

@@ -9,6 +9,9 @@ export type Db = PrismaClient;
 /** The client inside an interactive transaction. */
 export type Tx = Omit<PrismaClient, "$connect" | "$disconnect" | "$on" | "$transaction" | "$extends">;
 
+/** How long an interactive transaction may wait for the connection, and run. */
+export const TRANSACTION_MS = 30_000;
+
 /** Migrates the file, then opens it through Prisma's better-sqlite3 driver adapter. */
 export async function openDatabase(databaseUrl: string): Promise<Db> {
   migrateDatabase(databaseUrl);
@@ -17,7 +20,9 @@ export async function openDatabase(databaseUrl: string): Promise<Db> {
     { url: sqlitePath(databaseUrl), timeout: 15_000 },
     { timestampFormat: "unixepoch-ms" },
   )));
-  const db = new PrismaClient({ adapter });
+  // Prisma's 5 s default is short on a starved machine (four busy processes on two cores made
+  // ordinary events time out); a transaction waits and runs for up to TRANSACTION_MS instead.
+  const db = new PrismaClient({ adapter, transactionOptions: { maxWait: TRANSACTION_MS, timeout: TRANSACTION_MS } });
   // WAL is persistent (set by the migrator); these are per connection. Raw SQL stays here.
   await db.$queryRawUnsafe("PRAGMA synchronous = NORMAL");
   await db.$queryRawUnsafe("PRAGMA foreign_keys = ON");

@@ -1,3 +1,4 @@
+import { MAX_JSON_DEPTH } from "./depth.ts";
 import type { CardAction, IncomingMessage, Mention, MembershipChange } from "../app/inbound.ts";
 
 /** The SDK flattens `{schema, header, event}` into one object; this is the part we read. */
@@ -15,11 +16,24 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
  * Lark's strings as well-formed Unicode. A lone surrogate (e.g. an emoji cut in half by a
  * truncated name) cannot be stored: the database driver rejects the whole query.
  */
-function wellFormed<T>(v: T): T {
+function wellFormed<T>(v: T, depth = 0): T {
+  if (depth > MAX_JSON_DEPTH) throw new TooDeepError();
   if (typeof v === "string") return v.replace(LONE_SURROGATE, "\ufffd") as T;
-  if (Array.isArray(v)) return v.map(wellFormed) as T;
-  if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, wellFormed(x)])) as T;
+  if (Array.isArray(v)) return v.map((x) => wellFormed(x, depth + 1)) as T;
+  if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, wellFormed(x, depth + 1)])) as T;
   return v;
+}
+
+class TooDeepError extends Error {}
+
+/** The payload well-formed, or undefined when it nests deeper than Lark's ever do (ignored). */
+function readable(flat: Flat): Flat | undefined {
+  try {
+    return wellFormed(flat);
+  } catch (err) {
+    if (err instanceof TooDeepError) return undefined;
+    throw err;
+  }
 }
 
 function parseContent(raw: unknown): Record<string, any> {
@@ -42,27 +56,29 @@ function postText(content: Record<string, any>): string {
 }
 
 export function normalizeMessage(flat: Flat, botOpenId: string): IncomingMessage | null {
-  const d = wellFormed(flat);
-  const m = d.message;
-  if (!m?.message_id || !m.chat_id) return null;
+  const d = readable(flat);
+  const m = d?.message;
+  if (!d || !m?.message_id || !m.chat_id) return null;
   const content = parseContent(m.content);
   const larkMentions: LarkMention[] = Array.isArray(m.mentions) ? m.mentions : [];
   let text = m.message_type === "post" ? postText(content) : typeof content.text === "string" ? content.text : "";
   let mentionsBot = false;
   const mentions: Mention[] = [];
+  const shown = new Map<string, string>();
   for (const lm of larkMentions) {
     const openId = lm.id?.open_id ?? "";
-    if (lm.key === "@_all") {
-      text = text.split(lm.key).join("@全体成员");
-    } else if (openId && openId === botOpenId) {
+    if (lm.key === "@_all") shown.set(lm.key, "@全体成员");
+    else if (openId && openId === botOpenId) {
       mentionsBot = true;
-      text = text.split(lm.key).join("");
+      shown.set(lm.key, "");
     } else {
       const name = (lm.name ?? "").replace(/\s+/g, "") || "某人";
       mentions.push({ openId, name });
-      text = text.split(lm.key).join(`@${name}`);
+      shown.set(lm.key, `@${name}`);
     }
   }
+  // Placeholders are whole keys: "@_user_1" must not match the start of "@_user_10".
+  text = text.replace(/@_user_\d+|@_all/g, (key) => shown.get(key) ?? key);
   return {
     kind: "message",
     eventId: String(d.event_id ?? ""),
@@ -90,7 +106,8 @@ function users(d: Flat): Mention[] {
 }
 
 export function normalizeMembership(type: string, flat: Flat): MembershipChange | null {
-  const d = wellFormed(flat);
+  const d = readable(flat);
+  if (!d) return null;
   const eventId = String(d.event_id ?? "");
   const chatId: string | undefined = d.chat_id;
   if (!chatId) return null;
@@ -118,7 +135,8 @@ function asObject(v: unknown): Record<string, unknown> | undefined {
 
 /** New (`card.action.trigger`, flattened by the SDK) and legacy card callback bodies alike. */
 export function normalizeCardAction(flat: Flat): CardAction | null {
-  const d = wellFormed(flat);
+  const d = readable(flat);
+  if (!d) return null;
   const action = asObject(d.action);
   const messageId: string | undefined = d.context?.open_message_id ?? d.open_message_id;
   const operatorOpenId: string | undefined = d.operator?.open_id ?? d.open_id;

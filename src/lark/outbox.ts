@@ -33,6 +33,20 @@ function targetOf(to: Recipient): { target: string; receiveIdType: "chat_id" | "
   return "chatId" in to ? { target: to.chatId, receiveIdType: "chat_id" } : { target: to.openId, receiveIdType: "open_id" };
 }
 
+/** Lark refuses a text message over 150 KB; what it would refuse is cut instead, and says so. */
+const TEXT_LIMIT_BYTES = 150 * 1024 - 256;
+const CUT_NOTE = "…（内容过长，已截断）";
+
+function textContent(text: string): string {
+  let content = JSON.stringify({ text });
+  let kept = text;
+  while (Buffer.byteLength(content) > TEXT_LIMIT_BYTES) {
+    kept = kept.slice(0, Math.floor(kept.length * 0.8)).replace(/[\ud800-\udbff]$/, "");
+    content = JSON.stringify({ text: kept + CUT_NOTE });
+  }
+  return content;
+}
+
 /**
  * Writes outgoing messages into the durable outbox, inside the caller's transaction, so a
  * message exists exactly when the change that caused it was committed. Cards are rendered
@@ -60,7 +74,7 @@ export class Outbox {
   }
 
   async text(to: Recipient, text: string): Promise<void> {
-    await this.insert({ kind: "send", ...targetOf(to), msgType: "text", content: JSON.stringify({ text: inertText(text) }) });
+    await this.insert({ kind: "send", ...targetOf(to), msgType: "text", content: textContent(inertText(text)) });
   }
 
   /** A file uploaded beforehand (LarkGateway.uploadFile), sent as a file message. */
@@ -91,7 +105,7 @@ export class Outbox {
 
   /** A reply to a message; `chatId` keeps it in order with the chat's other messages. */
   async replyText(chatId: string, messageId: string, text: string): Promise<void> {
-    await this.insert({ kind: "reply", target: chatId, replyTo: messageId, msgType: "text", content: JSON.stringify({ text: inertText(text) }) });
+    await this.insert({ kind: "reply", target: chatId, replyTo: messageId, msgType: "text", content: textContent(inertText(text)) });
   }
 
   async replyCard(chatId: string, messageId: string, template: string, data: Record<string, unknown>, opts: CardOptions = {}): Promise<void> {

@@ -4,6 +4,7 @@ import type { Ingest } from "../app/ingest.ts";
 import type { Logger } from "../core/log.ts";
 import { answerCard, toLarkCardResponse } from "./dispatcher.ts";
 import { normalizeCardAction } from "./normalize.ts";
+import { jsonTooDeep, MAX_JSON_DEPTH } from "./depth.ts";
 import { BodyTooLargeError, readRawBody } from "./raw-body.ts";
 import { checkSignature, checkTimestamp, tokensEqual, type VerifyResult } from "./verify.ts";
 import { lark, type EventDispatcher } from "./sdk.ts";
@@ -52,8 +53,10 @@ export function webhookRouter(opts: WebhookOptions): Router {
       throw new Refusal(400, "unreadable body");
     }
     let body: unknown;
+    const text = raw.toString("utf8");
+    if (jsonTooDeep(text)) throw new Refusal(400, `JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
     try {
-      body = JSON.parse(raw.toString("utf8"));
+      body = JSON.parse(text);
     } catch {
       throw new Refusal(400, "malformed JSON");
     }
@@ -64,8 +67,15 @@ export function webhookRouter(opts: WebhookOptions): Router {
   const decrypt = (body: Envelope): Envelope => {
     if (typeof body.encrypt !== "string") return body;
     if (!cipher) throw new Refusal(400, "encrypted body but no LARK_ENCRYPT_KEY configured");
+    let plain: string;
     try {
-      return JSON.parse(cipher.decrypt(body.encrypt)) as Envelope;
+      plain = cipher.decrypt(body.encrypt);
+    } catch {
+      throw new Refusal(401, "cannot decrypt body (wrong encrypt key?)");
+    }
+    if (jsonTooDeep(plain)) throw new Refusal(400, `JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
+    try {
+      return JSON.parse(plain) as Envelope;
     } catch {
       throw new Refusal(401, "cannot decrypt body (wrong encrypt key?)");
     }

@@ -221,7 +221,7 @@ describe("authorisation matrix: commands × roles", () => {
       }
     }
     expect(wrong).toEqual([]);
-    expect(t.logs.join("")).not.toContain("event processing failed");
+    expect(t.logs.join("")).not.toMatch(/event processing (failed|will be retried)/);
   }, 120_000);
 
   it("gives the same refusals through the real webhook", async () => {

@@ -333,7 +333,7 @@ describe("forged card values for every card action", () => {
       await t.settle();
     }
     expect(t.logs.join("")).not.toContain("card action failed");
-    expect(t.logs.join("")).not.toContain("event processing failed");
+    expect(t.logs.join("")).not.toMatch(/event processing (failed|will be retried)/);
     reportCounts("fuzz-actions", { ...counts, inputsFuzzed: counts.commandsDirect + counts.clicksDirect + counts.clicksOverCallback, unhandledErrors: 0 });
   }, 120_000);
 });

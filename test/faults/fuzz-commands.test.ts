@@ -339,7 +339,7 @@ describe("fuzzing commands and card callbacks", () => {
     expect(commands).toBeGreaterThan(50);
     expect(larkRetries).toBeLessThan(5);
     expect(await t.runtime.db.inboundEvent.count({ where: { status: { not: "done" } } })).toBe(0);
-    expect(t.logs.join("")).not.toContain("event processing failed");
+    expect(t.logs.join("")).not.toMatch(/event processing (failed|will be retried)/);
   }, 120_000);
 
   it("answers random clicks on a real card through the webhook with Chinese toasts, never an internal error", async () => {

@@ -45,6 +45,9 @@ function cardEnvelope() {
 }
 
 const encrypted = (envelope: unknown, key = t.fake.options.encryptKey!) => JSON.stringify({ encrypt: encryptPayload(JSON.stringify(envelope), key) });
+/** A JSON text with an array nested `levels` deep in the event (too deep to build as an object). */
+const deepen = (envelope: unknown, levels: number) => JSON.stringify(envelope).replace('"event":{', `"event":{"deep":${"[".repeat(levels)}${"]".repeat(levels)},`);
+const encryptedText = (plain: string) => JSON.stringify({ encrypt: encryptPayload(plain, t.fake.options.encryptKey!) });
 const nowSeconds = () => String(Math.floor(Date.now() / 1000));
 
 /** Rows anything could have left behind: stored events, card answers, queued messages. */
@@ -107,6 +110,9 @@ describe("webhook under attack", () => {
     ["a form post", () => post("/lark/events", "a=1&b=2", { "content-type": "application/x-www-form-urlencoded" })],
     ["a forged card callback", () => t.fake.signedRequest("/lark/cards", encrypted(cardEnvelope()), { signatureOverride: "cd".repeat(32) })],
     ["an unsigned card callback", () => t.fake.signedRequest("/lark/cards", encrypted(cardEnvelope()), { unsigned: true })],
+    ["a signed event nested 20,000 levels deep", () => t.fake.signedRequest("/lark/events", encryptedText(deepen(messageEnvelope("/帮助"), 20_000)))],
+    ["a signed card callback nested 20,000 levels deep", () => t.fake.signedRequest("/lark/cards", encryptedText(deepen(cardEnvelope(), 20_000)))],
+    ["an outer body nested 20,000 levels deep", () => post("/lark/events", `{"encrypt":${"[".repeat(20_000)}${"]".repeat(20_000)}}`, { "content-type": "application/json" })],
     ["a url_verification with the wrong token", () => post("/lark/events", JSON.stringify({ encrypt: encryptPayload(JSON.stringify({ type: "url_verification", challenge: "x", token: "nope" }), t.fake.options.encryptKey!) }), { "content-type": "application/json" })],
   ];
 

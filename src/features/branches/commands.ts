@@ -1,6 +1,6 @@
 import type { Bot } from "../../app/bot.ts";
 import { UsageError, type CommandContext } from "../../app/context.ts";
-import { splitMentions, requireOne } from "../../app/args.ts";
+import { splitMentions, requireOne, echo } from "../../app/args.ts";
 import { roleLabel, type Actor } from "../../app/roles.ts";
 import { mention } from "../../lark/cards.ts";
 import {
@@ -50,7 +50,7 @@ async function roleCommand(ctx: CommandContext) {
   const word = words[0];
   const change = word ? ROLE_WORDS[word] : undefined;
   if (!change) {
-    throw new UsageError(`${word ? `不认识身份「${word}」。` : "缺少身份。"}可选：${Object.keys(ROLE_WORDS).join("、")}。`, ROLE_EXAMPLE);
+    throw new UsageError(`${word ? `不认识身份「${echo(word)}」。` : "缺少身份。"}可选：${Object.keys(ROLE_WORDS).join("、")}。`, ROLE_EXAMPLE);
   }
   const admittedOn = words.slice(1).map(parseDay).find((d) => d !== undefined);
   const note = await changeRole(ctx.tx, ctx.org!, target, change, ctx.now, admittedOn);
@@ -84,13 +84,13 @@ async function groupCommand(ctx: CommandContext) {
       await ctx.reply(`已设 ${people[0]!.name} 为「${name}」组长。`);
       return;
     case "分配": {
-      if (people.length === 0) throw new UsageError("请 @ 要分到该党小组的成员。", `/党小组 分配 ${name} @李四 @王五`);
+      if (people.length === 0) throw new UsageError("请 @ 要分到该党小组的成员。", `/党小组 分配 ${name.length > 20 ? "第一党小组" : name} @李四 @王五`);
       await assignToGroup(ctx.tx, org, name, people);
       await ctx.reply(`已把 ${people.map((p) => p.name).join("、")} 分到「${name}」。`);
       return;
     }
     default:
-      throw new UsageError(`不认识「${verb}」。可用：新建、组长、分配。`, GROUP_EXAMPLE);
+      throw new UsageError(`不认识「${echo(verb)}」。可用：新建、组长、分配。`, GROUP_EXAMPLE);
   }
 }
 

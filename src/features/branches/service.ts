@@ -5,6 +5,7 @@ import { toOrgInfo } from "../../app/actors.ts";
 import { MEMBER_CLASS_LABEL, type CommitteeDuty, type MemberClass, type Post } from "../../app/roles.ts";
 import { dayOf, localTime } from "../rectification/dates.ts";
 import { UsageError } from "../../app/context.ts";
+import { echo } from "../../app/args.ts";
 
 export type BranchCategory = "gov_institution" | "village_community" | "new_econ_social_org";
 
@@ -72,7 +73,7 @@ export async function bindOrg(tx: Tx, req: BindingRequest): Promise<{ org: OrgIn
   let parent: OrgInfo | undefined;
   if (req.parentLinkCode) {
     const p = await tx.partyOrg.findUnique({ where: { linkCode: req.parentLinkCode.trim().toUpperCase() } });
-    if (!p) throw new UsageError(`关联码「${req.parentLinkCode}」不存在。请在上级党委群里发送 /关联码 获取，例如：K7M2QX`);
+    if (!p) throw new UsageError(`关联码「${echo(req.parentLinkCode)}」不存在。请在上级党委群里发送 /关联码 获取，例如：K7M2QX`);
     parentId = p.id;
     parent = toOrgInfo(p);
   }
@@ -218,7 +219,7 @@ export async function ensureLinkCode(tx: Tx, org: OrgInfo): Promise<string> {
 export async function linkToParent(tx: Tx, branch: OrgInfo, code: string): Promise<OrgInfo> {
   const parent = await tx.partyOrg.findUnique({ where: { linkCode: code.trim().toUpperCase() } });
   if (!parent || parent.kind !== "committee") {
-    throw new UsageError(`关联码「${code}」不存在。请在上级党委群里发送 /关联码 获取。`, "/关联 K7M2QX");
+    throw new UsageError(`关联码「${echo(code)}」不存在。请在上级党委群里发送 /关联码 获取。`, "/关联 K7M2QX");
   }
   if (parent.id === branch.id) throw new UsageError("不能把组织关联到它自己。");
   await tx.partyOrg.update({ where: { id: branch.id }, data: { parentId: parent.id } });
@@ -248,7 +249,7 @@ export async function createGroup(tx: Tx, org: OrgInfo, name: string, leader?: P
 
 async function groupByName(tx: Tx, org: OrgInfo, name: string) {
   const group = await tx.partyGroup.findUnique({ where: { orgId_name: { orgId: org.id, name } } });
-  if (!group) throw new UsageError(`没有名为「${name}」的党小组。发送 /党小组 查看现有党小组。`, `/党小组 新建 ${name} @张三`);
+  if (!group) throw new UsageError(`没有名为「${echo(name)}」的党小组。发送 /党小组 查看现有党小组。`, `/党小组 新建 ${name.length > 20 ? "第一党小组" : name} @张三`);
   return group;
 }
 

@@ -7,6 +7,7 @@ import type { DigestDeps } from "./jobs.ts";
 import { committeeExtras, ensureDigestJobs } from "./jobs.ts";
 import { openWarnings } from "./warnings.ts";
 import { toOrgInfo } from "../../app/actors.ts";
+import { echo } from "../../app/args.ts";
 
 const GROUP = "周报与预警";
 const SUMMARY_EXAMPLE = "/小结 本月";
@@ -14,7 +15,7 @@ const SUMMARY_EXAMPLE = "/小结 本月";
 async function summaryCommand(ctx: CommandContext, deps: DigestDeps) {
   const org = ctx.org!;
   const unit = periodUnitFromWord(ctx.args[0]);
-  if (!unit) throw new UsageError(`不认识时段「${ctx.args[0]}」。可选：本周、本月、本季度、本年。`, SUMMARY_EXAMPLE);
+  if (!unit) throw new UsageError(`不认识时段「${echo(ctx.args[0])}」。可选：本周、本月、本季度、本年。`, SUMMARY_EXAMPLE);
   const period = periodContaining(ctx.now, org.timezone, unit);
   const title = unit === "year" ? "年度工作报告" : "工作小结";
   if (org.kind === "branch") {
@@ -86,7 +87,7 @@ async function digestSettingsCommand(ctx: CommandContext) {
       return;
     }
     default:
-      throw new UsageError(`不认识「${verb}」。可用：暂停、恢复、时间。`, DIGEST_EXAMPLE);
+      throw new UsageError(`不认识「${echo(verb)}」。可用：暂停、恢复、时间。`, DIGEST_EXAMPLE);
   }
 }
 

@@ -1,5 +1,5 @@
 import { UsageError, type CommandContext, type OrgInfo } from "../../app/context.ts";
-import { splitMentions } from "../../app/args.ts";
+import { splitMentions, echo } from "../../app/args.ts";
 import type { Actor } from "../../app/roles.ts";
 import { GRADE_LABEL, isGrade } from "./grades.ts";
 import { sheetSummary } from "./scoring.ts";
@@ -182,7 +182,7 @@ export async function evaluateCommand(ctx: CommandContext): Promise<void> {
     case "处置":
       return disposeCommand(ctx, org, requirePermission(actor, "committee", what));
     default:
-      throw new UsageError(`不认识「${verb}」。可用：开始、进度、延期、结束、填写、我的、评定、处置。`, START_EXAMPLE);
+      throw new UsageError(`不认识「${echo(verb)}」。可用：开始、进度、延期、结束、填写、我的、评定、处置。`, START_EXAMPLE);
   }
 }
 

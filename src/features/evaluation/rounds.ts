@@ -1,5 +1,5 @@
 import type { Tx } from "../../db/client.ts";
-import { rowNumber } from "../../app/args.ts";
+import { rowNumber, echo } from "../../app/args.ts";
 import type { AppraisalRound } from "../../generated/prisma/client.ts";
 import { UsageError, type OrgInfo } from "../../app/context.ts";
 import { roleLabel, type MemberClass, type Post } from "../../app/roles.ts";
@@ -77,7 +77,7 @@ export function parseDeadline(text: string | undefined, now: Date, tz: string): 
   const today = dayOf(now, tz);
   if (!text) return endOfDay(addDays(today, DEFAULT_ROUND_DAYS), tz);
   const day = parseDay(text);
-  if (!day) throw new UsageError(`截止日期「${text}」看不懂，请写成 年-月-日。`, START_EXAMPLE);
+  if (!day) throw new UsageError(`截止日期「${echo(text)}」看不懂，请写成 年-月-日。`, START_EXAMPLE);
   if (day < today) throw new UsageError(`截止日期 ${day} 已经过去，请给今天或以后的日期。`, START_EXAMPLE);
   return endOfDay(day, tz);
 }

@@ -2,7 +2,7 @@ import type { Bot } from "../../app/bot.ts";
 import { PermissionError, UsageError, type CommandContext, type OrgInfo } from "../../app/context.ts";
 import type { IncomingMessage } from "../../app/inbound.ts";
 import { toOrgInfo } from "../../app/actors.ts";
-import { clip, splitMentions } from "../../app/args.ts";
+import { clip, splitMentions, echo } from "../../app/args.ts";
 import { isCommittee, isSecretary, type Actor } from "../../app/roles.ts";
 import type { Tx } from "../../db/client.ts";
 import { answerMeeting, cancelFlow, publishMeeting, rescheduleFlow, type FlowDeps } from "./flows.ts";
@@ -72,7 +72,7 @@ async function planCommand(bot: Bot, ctx: CommandContext) {
   const org = ctx.org!;
   const word = ctx.args[0]?.replace(/年$/, "");
   const year = word ? Number(word) : zoned(ctx.now, org.timezone).year();
-  if (!Number.isInteger(year) || year < 2000 || year > 2100) throw new UsageError(`看不懂年份「${ctx.args[0]}」。`, "/计划 2026");
+  if (!Number.isInteger(year) || year < 2000 || year > 2100) throw new UsageError(`看不懂年份「${echo(ctx.args[0])}」。`, "/计划 2026");
   if (org.kind === "committee") {
     const children = await ctx.tx.partyOrg.findMany({ where: { parentId: org.id, kind: "branch" }, orderBy: { id: "asc" } });
     const branches = [];
@@ -137,7 +137,7 @@ async function scheduleCommand(deps: FlowDeps, ctx: CommandContext) {
 async function meetingsCommand(ctx: CommandContext) {
   const org = ctx.org!;
   const seq = parseSeq(ctx.args[0]);
-  if (ctx.args[0] && seq === undefined) throw new UsageError(`看不懂会议编号「${ctx.args[0]}」。`, SEQ_EXAMPLE);
+  if (ctx.args[0] && seq === undefined) throw new UsageError(`看不懂会议编号「${echo(ctx.args[0])}」。`, SEQ_EXAMPLE);
   if (seq !== undefined) {
     const m = await meetingBySeq(ctx.tx, org, seq);
     const rows = await attendanceOf(ctx.tx, m.id);
@@ -247,7 +247,7 @@ async function attendanceCommand(ctx: CommandContext) {
     return;
   }
   const final = FINAL_WORDS[words[0] ?? ""];
-  if (!final) throw new UsageError(`${words[0] ? `不认识「${words[0]}」。` : "缺少考勤结果。"}可选：出席、请假、缺席。`, ATTENDANCE_EXAMPLE);
+  if (!final) throw new UsageError(`${words[0] ? `不认识「${echo(words[0])}」。` : "缺少考勤结果。"}可选：出席、请假、缺席。`, ATTENDANCE_EXAMPLE);
   for (const p of people) {
     const member = await resolveMember(ctx.tx, org.id, p.openId, p.name);
     await correctAttendance(ctx.tx, m, member.id, final, ctx.message.senderOpenId);
@@ -284,7 +284,7 @@ async function exclusionCommand(ctx: CommandContext) {
   }
   const ground = exclusionGroundOf(words[0] ?? "");
   if (!ground) {
-    throw new UsageError(`${words[0] ? `「${words[0]}」不是规定的五种情形之一，没有登记。` : "缺少情形。"}请用原词或序号：${exclusionChoices()}。公派出国、出国不满半年等不属于这五种情形，仍计入应到。`, EXCLUDE_EXAMPLE);
+    throw new UsageError(`${words[0] ? `「${echo(words[0])}」不是规定的五种情形之一，没有登记。` : "缺少情形。"}请用原词或序号：${exclusionChoices()}。公派出国、出国不满半年等不属于这五种情形，仍计入应到。`, EXCLUDE_EXAMPLE);
   }
   const approval = approvalOf(words.slice(1), dayOf(ctx.now, org.timezone));
   await recordExclusion(ctx.tx, org.id, member.id, ground, approval, approval.note, ctx.message.senderOpenId, ctx.now);
@@ -334,7 +334,7 @@ async function rulesCommand(ctx: CommandContext) {
     return;
   }
   const type: MeetingType | undefined = what ? TYPE_WORDS[what] : undefined;
-  if (!type) throw new UsageError(`看不懂「${what}」。可调整：会议类型的频次、主题党日日期、提醒时间。`, RULES_EXAMPLE);
+  if (!type) throw new UsageError(`看不懂「${echo(what)}」。可调整：会议类型的频次、主题党日日期、提醒时间。`, RULES_EXAMPLE);
   const dayMatch = type === "theme_party_day" ? /^(?:每月)?(\d{1,2})[日号]$/.exec(values[0] ?? "") : null;
   if (dayMatch) {
     const day = Number(dayMatch[1]);

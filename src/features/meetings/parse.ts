@@ -3,6 +3,7 @@ import type { Mention } from "../../app/inbound.ts";
 import { SCHEDULE_EXAMPLE, LESSON_EXAMPLE } from "./service.ts";
 import { parseDateTime, parseOffset } from "./time.ts";
 import { TYPE_CHOICES, TYPE_WORDS, type MeetingType } from "./types.ts";
+import { echo } from "../../app/args.ts";
 
 /** What `/安排 <类型> <YYYY-MM-DD HH:mm> [地点] [主题…]` says, people still as mentions. */
 export interface ScheduleArgs {
@@ -24,7 +25,7 @@ const ROLE_WORDS: Record<string, Role> = { 主持: "chair", 主持人: "chair", 
 
 export function parseMeetingType(word: string | undefined): MeetingType {
   const type = word ? TYPE_WORDS[word] : undefined;
-  if (!type) throw new UsageError(`${word ? `不认识会议类型「${word}」。` : "缺少会议类型。"}可选：${TYPE_CHOICES}。`, SCHEDULE_EXAMPLE);
+  if (!type) throw new UsageError(`${word ? `不认识会议类型「${echo(word)}」。` : "缺少会议类型。"}可选：${TYPE_CHOICES}。`, SCHEDULE_EXAMPLE);
   return type;
 }
 

@@ -1,4 +1,5 @@
 import { dayjs, zoned } from "../../core/time.ts";
+import { echo } from "../../app/args.ts";
 
 
 export { zoned };
@@ -80,15 +81,15 @@ export function parseDateTime(args: string[], i: number, now: Date, tz: string):
   else if (short) {
     [m, d] = [Number(short[1]), Number(short[2])];
     y = yearFor(m, d, now, tz);
-  } else return { error: dateToken ? `看不懂日期「${dateToken}」。` : "缺少会议日期和时间。" };
+  } else return { error: dateToken ? `看不懂日期「${echo(dateToken)}」。` : "缺少会议日期和时间。" };
   const clock = CLOCK.exec(clockToken);
-  if (!clock) return { error: clockToken ? `看不懂时间「${clockToken}」，请写成 24 小时制，如 14:30。` : "缺少开始时间（如 14:30）。" };
+  if (!clock) return { error: clockToken ? `看不懂时间「${echo(clockToken)}」，请写成 24 小时制，如 14:30。` : "缺少开始时间（如 14:30）。" };
   const start = wallTime(y, m, d, Number(clock[1]), Number(clock[2]), tz);
-  if (!start) return { error: `日期或时间「${dateToken} ${clockToken}」不存在。` };
+  if (!start) return { error: `日期或时间「${echo(`${dateToken} ${clockToken}`)}」不存在。` };
   let end: Date | undefined;
   if (clock[3]) {
     end = wallTime(y, m, d, Number(clock[3]), Number(clock[4]), tz);
-    if (!end || end <= start) return { error: `结束时间应晚于开始时间：「${clockToken}」。` };
+    if (!end || end <= start) return { error: `结束时间应晚于开始时间：「${echo(clockToken)}」。` };
   }
   return { start, end, consumed };
 }

@@ -13,6 +13,7 @@ import { sendRecord } from "./record.ts";
 import { ensureMinutes, listVersions, mayWrite, recorderOf, type MinutesView } from "./service.ts";
 import { STATUS_LABEL } from "./types.ts";
 import { versionLine } from "./view.ts";
+import { echo } from "../../app/args.ts";
 
 const GROUP = "会议记录";
 const MINUTES_EXAMPLE = "/纪要 #12";
@@ -32,7 +33,7 @@ async function notePrivately(ctx: CommandContext, text = "已私信发给您。"
 /** The meeting's record, refusing meetings that have none (not yet held, or cancelled). */
 async function heldMeeting(ctx: CommandContext, org: OrgInfo, word: string): Promise<{ facts: MeetingFacts; minutes: MinutesView }> {
   const seq = parseSeq(word);
-  if (seq === undefined) throw new UsageError(`看不懂会议编号「${word}」。发送 /会议 查看会议及编号。`, MINUTES_EXAMPLE);
+  if (seq === undefined) throw new UsageError(`看不懂会议编号「${echo(word)}」。发送 /会议 查看会议及编号。`, MINUTES_EXAMPLE);
   const meeting: MeetingView = await meetingBySeq(ctx.tx, org, seq);
   if (meeting.status === "cancelled") throw new UsageError(`${meetingTitle(meeting)} 已取消，没有会议记录。`);
   if (meeting.status !== "held") {
@@ -71,7 +72,7 @@ async function minutesCommand(ctx: CommandContext): Promise<void> {
     await sendForm(ctx.tx, out, facts, actor, ctx.now, true);
     return notePrivately(ctx, "已把更正表单私信发给您。");
   }
-  if (sub !== undefined) throw new UsageError(`看不懂「${sub}」。可以写：/纪要 #${m.seqNo}、/纪要 #${m.seqNo} 版本、/纪要 #${m.seqNo} 确认（书记）、/纪要 #${m.seqNo} 更正（书记）。`, MINUTES_EXAMPLE);
+  if (sub !== undefined) throw new UsageError(`看不懂「${echo(sub)}」。可以写：/纪要 #${m.seqNo}、/纪要 #${m.seqNo} 版本、/纪要 #${m.seqNo} 确认（书记）、/纪要 #${m.seqNo} 更正（书记）。`, MINUTES_EXAMPLE);
 
   if (writer && minutes.status !== "confirmed") {
     await sendForm(ctx.tx, out, facts, actor, ctx.now);
@@ -139,7 +140,7 @@ async function exportCommand(ctx: CommandContext): Promise<void> {
   const actor = requireActor(ctx);
   const word = ctx.args[0]?.replace(/年$/, "");
   const year = word ? Number(word) : zoned(ctx.now, org.timezone).year();
-  if (!Number.isInteger(year) || year < 2000 || year > 2100) throw new UsageError(`看不懂年份「${ctx.args[0]}」。`, EXPORT_EXAMPLE);
+  if (!Number.isInteger(year) || year < 2000 || year > 2100) throw new UsageError(`看不懂年份「${echo(ctx.args[0])}」。`, EXPORT_EXAMPLE);
   const { start, end } = yearRange(year, org.timezone);
   const held = await ctx.tx.meeting.count({ where: { orgId: org.id, status: "held", startAt: { gte: start, lt: end } } });
   if (held === 0) {

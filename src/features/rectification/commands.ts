@@ -1,5 +1,5 @@
 import type { Bot } from "../../app/bot.ts";
-import { rowNumber } from "../../app/args.ts";
+import { rowNumber, echo } from "../../app/args.ts";
 import { UsageError, type CommandContext, type OrgInfo } from "../../app/context.ts";
 import { isSecretary } from "../../app/roles.ts";
 import type { Mention } from "../../app/inbound.ts";
@@ -94,7 +94,7 @@ async function addCommand(ctx: CommandContext): Promise<void> {
   if (!dateWord) throw new UsageError("缺少整改期限和问题。", ADD_EXAMPLE);
   const longTerm = dateWord === "长期" || dateWord === "长期坚持";
   const dueOn = longTerm ? undefined : parseDay(dateWord);
-  if (!longTerm && !dueOn) throw new UsageError(`「${dateWord}」不是有效的期限。请写日期（如 2026-04-30），长期坚持的事项写「长期」。`, ADD_EXAMPLE);
+  if (!longTerm && !dueOn) throw new UsageError(`「${echo(dateWord)}」不是有效的期限。请写日期（如 2026-04-30），长期坚持的事项写「长期」。`, ADD_EXAMPLE);
   const [problem, measures] = words.join(" ").split(/措施[:：]/).map((s) => s.trim());
   if (!problem) throw new UsageError("缺少问题描述。", ADD_EXAMPLE);
   scope ??= owners.length ? "individual" : "branch";
@@ -131,7 +131,7 @@ function section(title: string, items: ItemFull[], now: Date, showOwner: boolean
 async function listCommand(ctx: CommandContext, words: string[]): Promise<void> {
   const word = words[0];
   const filter: ListFilter | undefined = word ? FILTER_WORDS[word] : undefined;
-  if (word && !filter) throw new UsageError(`不认识「${word}」。可选：我的、逾期、待验收、全部。`, "/整改 列表 逾期");
+  if (word && !filter) throw new UsageError(`不认识「${echo(word)}」。可选：我的、逾期、待验收、全部。`, "/整改 列表 逾期");
   if (inGroup(ctx)) return groupList(ctx, filter ?? "open");
   return privateList(ctx, filter);
 }
@@ -243,7 +243,7 @@ function parseDeadline(word: string | undefined, seq: number): NewDeadline {
   if (!word) throw new UsageError("缺少新的期限。", example);
   if (word === "长期" || word === "长期坚持") return { longTerm: true };
   const dueOn = parseDay(word);
-  if (!dueOn) throw new UsageError(`「${word}」不是有效的日期。`, example);
+  if (!dueOn) throw new UsageError(`「${echo(word)}」不是有效的日期。`, example);
   return { dueOn };
 }
 
@@ -290,7 +290,7 @@ async function itemCommand(ctx: CommandContext, seq: number, verb: string | unde
       answer = await setDisclosure(ctx.tx, ctx.out, item, role, false, ctx.now);
       break;
     default:
-      throw new UsageError(`不认识「${verb}」。可用：进展、佐证、提交、通过、退回、期限、公开、取消公开、历史。`, `/整改 #${seq} 进展 已补写 2 月学习心得`);
+      throw new UsageError(`不认识「${echo(verb)}」。可用：进展、佐证、提交、通过、退回、期限、公开、取消公开、历史。`, `/整改 #${seq} 进展 已补写 2 月学习心得`);
   }
   await ctx.reply(answer);
 }
@@ -307,12 +307,12 @@ async function settingsCommand(ctx: CommandContext, words: string[]): Promise<vo
       const [key, value] = [words[i], words[i + 1] ?? ""];
       if (key === "提醒") {
         patch.reminderDays = parseReminderDays(value);
-        if (!patch.reminderDays) throw new UsageError(`「${value}」不是有效的提醒天数。请写期限前几天提醒，用逗号分开（1–60 天，最多 6 个）。`, example);
+        if (!patch.reminderDays) throw new UsageError(`「${echo(value)}」不是有效的提醒天数。请写期限前几天提醒，用逗号分开（1–60 天，最多 6 个）。`, example);
       } else if (key === "加急") {
         const n = Number(value);
-        if (!Number.isInteger(n) || n < 1 || n > 60) throw new UsageError(`「${value}」不是有效的天数。请写逾期几天后加急提醒（1–60）。`, example);
+        if (!Number.isInteger(n) || n < 1 || n > 60) throw new UsageError(`「${echo(value)}」不是有效的天数。请写逾期几天后加急提醒（1–60）。`, example);
         patch.buzzAfterDays = n;
-      } else throw new UsageError(`不认识设置项「${key}」。可设置：提醒、加急。`, example);
+      } else throw new UsageError(`不认识设置项「${echo(key)}」。可设置：提醒、加急。`, example);
     }
     await saveSettings(ctx.tx, org.id, patch);
   }
@@ -338,7 +338,7 @@ async function rectifyCommand(ctx: CommandContext): Promise<void> {
     case "设置":
       return settingsCommand(ctx, ctx.args.slice(1));
     default:
-      throw new UsageError(`不认识「${first}」。可用：${SUBCOMMANDS}。`, ADD_EXAMPLE);
+      throw new UsageError(`不认识「${echo(first)}」。可用：${SUBCOMMANDS}。`, ADD_EXAMPLE);
   }
 }
 

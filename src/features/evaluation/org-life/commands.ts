@@ -4,6 +4,7 @@ import { packText } from "../notify.ts";
 import { requirePermission, resolveBranch } from "../scope.ts";
 import { ensureSession, linkMeeting, opinionsOf, planTalks, talksOf, type Session } from "./service.ts";
 import { mayRecordProblems, problemCardData, statusLines, talkCardData, talkOverviewData } from "./views.ts";
+import { echo } from "../../../app/args.ts";
 
 export const ORG_LIFE_USAGE = "/组织生活会 [征求意见|提意见|意见|谈心|问题清单|会议 <编号>]";
 export const ORG_LIFE_EXAMPLE = "/组织生活会 征求意见";
@@ -92,6 +93,6 @@ export async function orgLifeCommand(ctx: CommandContext): Promise<void> {
       return;
     }
     default:
-      throw new UsageError(`不认识「${verb}」。可用：征求意见、提意见、意见、谈心、问题清单、会议。`, ORG_LIFE_EXAMPLE);
+      throw new UsageError(`不认识「${echo(verb)}」。可用：征求意见、提意见、意见、谈心、问题清单、会议。`, ORG_LIFE_EXAMPLE);
   }
 }

@@ -1,5 +1,5 @@
 import type { Bot } from "../../../app/bot.ts";
-import { clip, rowNumber } from "../../../app/args.ts";
+import { clip, rowNumber, echo } from "../../../app/args.ts";
 import { UsageError, type ActionContext, type CommandContext } from "../../../app/context.ts";
 import type { CardResponse } from "../../../app/inbound.ts";
 import { renderCard } from "../../../lark/cards.ts";
@@ -35,9 +35,9 @@ async function drawCommand(ctx: CommandContext): Promise<void> {
   const org = ctx.org!;
   const [ratioWord, periodWord] = ctx.args;
   const ratioPct = parseRatio(ratioWord);
-  if (ratioPct === undefined) throw new UsageError(`「${ratioWord}」不是有效的比例，请写 1%–100%。`, EXAMPLE);
+  if (ratioPct === undefined) throw new UsageError(`「${echo(ratioWord)}」不是有效的比例，请写 1%–100%。`, EXAMPLE);
   const period = parseCheckPeriod(periodWord, ctx.now, org.timezone);
-  if (!period) throw new UsageError(`不认识范围「${periodWord}」。可以写：${PERIOD_EXAMPLES}。`, EXAMPLE);
+  if (!period) throw new UsageError(`不认识范围「${echo(periodWord)}」。可以写：${PERIOD_EXAMPLES}。`, EXAMPLE);
   const sc = await drawSpotCheck(ctx.tx, ctx.out, { committee: org, ratioPct, period, by: ctx.message.senderOpenId, now: ctx.now });
   await postReview(ctx, sc);
 }
