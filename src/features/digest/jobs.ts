@@ -54,11 +54,14 @@ async function orgSlots(tx: Tx): Promise<Map<string, { slot: Slot; orgs: OrgInfo
   return map;
 }
 
-/** Makes sure every slot in use has its next tick (and invitation) scheduled. Idempotent. */
-export async function ensureDigestJobs(tx: Tx, now: Date): Promise<number> {
+/**
+ * Makes sure every slot in use has its next tick (and invitation) after `after` scheduled, and
+ * today's warnings scan. Idempotent.
+ */
+export async function ensureDigestJobs(tx: Tx, now: Date, after = now): Promise<number> {
   let created = 0;
   for (const { slot } of (await orgSlots(tx)).values()) {
-    const at = nextWeekly(new Date(now.getTime() - 1), slot.tz, slot.weekday, slot.hour, slot.minute);
+    const at = nextWeekly(new Date(after.getTime() - 1), slot.tz, slot.weekday, slot.hour, slot.minute);
     const period = periodContaining(at, slot.tz, "week");
     const payload = { ...slot, at: at.toISOString() };
     if (await ensureJob(tx, { key: `digest:tick:${slotKey(slot)}:${period.key}`, kind: TICK_JOB, runAt: at, payload }, now)) created++;
@@ -115,11 +118,14 @@ async function tickJob(ctx: JobContext, deps: DigestDeps): Promise<void> {
   const entry = (await orgSlots(ctx.db)).get(slotKey(slot));
   const orgs = entry?.orgs ?? [];
   const stale = ctx.now.getTime() - at.getTime() > STALE_AFTER_MS;
+  if (stale) ctx.log.info({ period: period.key, scheduledFor: at.toISOString(), branches: orgs.length }, "digest skipped: more than 6 days late, the week is over");
   for (const chunk of familyChunks(orgs, CHUNK)) {
     await ctx.db.$transaction(async (tx) => postDigests(tx, chunk, period, at, ctx.now, stale, deps), { timeout: 120_000 });
   }
+  // The next week after this one, not after now: after a long stop every missed week is handled
+  // in turn (each its own job, by its key), down to the current week, which then still goes out.
   await ctx.commit(async (tx) => {
-    await ensureDigestJobs(tx, new Date(Math.max(ctx.now.getTime(), at.getTime() + 60_000)));
+    await ensureDigestJobs(tx, ctx.now, new Date(at.getTime() + 60_000));
   });
 }
 
