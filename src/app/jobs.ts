@@ -59,7 +59,18 @@ export interface JobContext {
 
 export type JobHandler = (ctx: JobContext) => Promise<void>;
 
-const LOCK_MS = 5 * 60_000;
+/**
+ * A claim is a short lease, renewed while the job runs: a job claimed by a process that was
+ * killed is free again within JOB_LEASE_MS (seconds), while a long one (a digest of thousands
+ * of branches) keeps its claim as long as its process lives.
+ */
+export const JOB_LEASE_MS = 15_000;
+const HEARTBEAT_MS = 5_000;
+
+export interface LeaseOptions {
+  leaseMs: number;
+  heartbeatMs: number;
+}
 
 export class JobRunner {
   private readonly handlers = new Map<string, JobHandler>();
@@ -70,6 +81,7 @@ export class JobRunner {
     private readonly log: Logger,
     private readonly instanceId: string,
     private readonly maxAttempts = 5,
+    private readonly lease: LeaseOptions = { leaseMs: JOB_LEASE_MS, heartbeatMs: HEARTBEAT_MS },
   ) {}
 
   register(kind: string, handler: JobHandler): void {
@@ -90,13 +102,33 @@ export class JobRunner {
     for (const job of due) {
       const { count } = await this.db.job.updateMany({
         where: { id: job.id, OR: [{ status: "pending" }, { status: "running", lockedUntil: { lt: realNow } }] },
-        data: { status: "running", lockedBy: this.instanceId, lockedUntil: new Date(realNow.getTime() + LOCK_MS), attempts: { increment: 1 } },
+        data: { status: "running", lockedBy: this.instanceId, lockedUntil: new Date(realNow.getTime() + this.lease.leaseMs), attempts: { increment: 1 } },
       });
       if (count !== 1) continue;
-      await this.runOne({ ...job, attempts: job.attempts + 1 });
+      let renewing: Promise<void> | undefined;
+      const renew = setInterval(() => {
+        renewing ??= this.renewLease(job.id).finally(() => (renewing = undefined));
+      }, this.lease.heartbeatMs);
+      try {
+        await this.runOne({ ...job, attempts: job.attempts + 1 });
+      } finally {
+        clearInterval(renew);
+      }
       ran++;
     }
     return ran;
+  }
+
+  /** Extends this instance's claim on a running job; a failed renewal only shortens the claim. */
+  private async renewLease(jobId: number): Promise<void> {
+    try {
+      await this.db.job.updateMany({
+        where: { id: jobId, status: "running", lockedBy: this.instanceId },
+        data: { lockedUntil: new Date(Date.now() + this.lease.leaseMs) },
+      });
+    } catch (err) {
+      this.log.warn({ jobId, err: describeError(err) }, "job lease renewal failed");
+    }
   }
 
   private async runOne(job: Job): Promise<void> {

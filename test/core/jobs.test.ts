@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestBot, type TestBot } from "../support/harness.ts";
-import { ensureJob, upsertJob, cancelJobs, JobRunner } from "../../src/app/jobs.ts";
+import { ensureJob, upsertJob, cancelJobs, JobRunner, JOB_LEASE_MS } from "../../src/app/jobs.ts";
 import { createLogger } from "../../src/core/log.ts";
 
 let t: TestBot;
@@ -79,4 +79,42 @@ describe("stored jobs", () => {
     expect(job).toMatchObject({ status: "failed", attempts: 2 });
     expect(job.lastError).toContain("boom");
   });
+
+  it("holds a claim only as a short lease: renewed while the job runs, free within seconds once its process is gone", async () => {
+    const lease = { leaseMs: 1500, heartbeatMs: 150 };
+    let release!: () => void;
+    const slow = new JobRunner(t.runtime.db, t.clock, createLogger("silent"), "slow", 5, lease);
+    const runs: string[] = [];
+    slow.register("test.slow", async () => {
+      runs.push("slow");
+      await new Promise<void>((resolve) => (release = resolve));
+    });
+    const other = new JobRunner(t.runtime.db, t.clock, createLogger("silent"), "other", 5, lease);
+    other.register("test.slow", async () => void runs.push("other"));
+    await t.runtime.db.$transaction((tx) => ensureJob(tx, { key: "j:slow", kind: "test.slow", runAt: t.clock.now() }));
+    const running = slow.runDue();
+    while (runs.length === 0) await new Promise((r) => setTimeout(r, 20));
+    // A claim a killed process leaves behind expires within JOB_LEASE_MS, not minutes.
+    const claimed = await t.runtime.db.job.findUniqueOrThrow({ where: { key: "j:slow" } });
+    expect(claimed.lockedUntil!.getTime() - Date.now()).toBeLessThanOrEqual(JOB_LEASE_MS);
+    // Twice the lease later the live runner still holds it: the other instance never runs it.
+    const until = Date.now() + 2 * lease.leaseMs;
+    while (Date.now() < until) {
+      await other.runDue();
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(runs).toEqual(["slow"]);
+    release();
+    await running;
+    expect((await t.runtime.db.job.findUniqueOrThrow({ where: { key: "j:slow" } })).status).toBe("done");
+  });
+
+  it("lets another instance take a job whose claim has lapsed (its process was killed)", async () => {
+    await t.runtime.db.$transaction((tx) => ensureJob(tx, { key: "j:orphan", kind: "test.note", runAt: t.clock.now() }));
+    // What a killed process leaves: running, claimed, its lease over.
+    await t.runtime.db.job.update({ where: { key: "j:orphan" }, data: { status: "running", lockedBy: "killed", lockedUntil: new Date(Date.now() - 1), attempts: 1 } });
+    await runner("survivor").runDue();
+    expect(ran.filter((r) => r.key === "j:orphan")).toHaveLength(1);
+  });
 });
+
