@@ -84,9 +84,9 @@ export interface ActionDef {
   access?: string;
   /**
    * The submitted values must not be traceable to the person who clicked (anonymous ratings,
-   * anonymous opinions): the core's redelivery fingerprint then leaves out the form values,
-   * which could otherwise be matched against the stored answers. The answer returned by
-   * `run` is still stored for replay, so it must not echo the values either.
+   * anonymous opinions): the click's stored record keeps no identity (its key hashes only
+   * Lark's id of this one click) and of the answer only its toast, so the toast must not echo
+   * the values; the answer's card (which may carry a ballot key) is never stored.
    */
   sensitive?: boolean;
   /**

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Db } from "../db/client.ts";
-import { isUniqueViolation } from "../db/client.ts";
+import { forgetErased, isUniqueViolation } from "../db/client.ts";
 import { describeError, type Logger } from "../core/log.ts";
 import type { Bot } from "./bot.ts";
 import type { CardAction, CardResponse, InboundEvent } from "./inbound.ts";
@@ -11,16 +11,16 @@ export function dedupeKeyOf(event: InboundEvent): string {
 }
 
 export function cardDedupeKey(a: CardAction, sensitive = false): string {
-  // A sensitive click's fingerprint covers only the button's value: a hash over the form
-  // values could be matched against stored anonymous answers (the click's token still
-  // tells a redelivery from a new click).
-  const inputs = sensitive ? [a.value] : [a.value, a.formValue ?? null, a.option ?? null, a.options ?? null, a.inputValue ?? null, a.checked ?? null];
-  const what = createHash("sha256")
-    .update(JSON.stringify(inputs))
-    .digest("hex")
-    .slice(0, 24);
-  return `card:${a.messageId}:${a.operatorOpenId}:${what}:${a.updateToken ?? a.eventId ?? ""}`;
+  // A sensitive click (an anonymous ballot) keeps no identity: its key is a hash of Lark's id
+  // for this one click only (a redelivery repeats it) — not the card, not who clicked, not the
+  // form, any of which could be matched against the message that carried the card or the
+  // anonymous answers it stored.
+  if (sensitive) return `card:s:${sha(a.updateToken ?? a.eventId ?? JSON.stringify(a.value))}`;
+  const inputs = [a.value, a.formValue ?? null, a.option ?? null, a.options ?? null, a.inputValue ?? null, a.checked ?? null];
+  return `card:${a.messageId}:${a.operatorOpenId}:${sha(JSON.stringify(inputs))}:${a.updateToken ?? a.eventId ?? ""}`;
 }
+
+const sha = (text: string) => createHash("sha256").update(text).digest("hex").slice(0, 24);
 
 /**
  * The kind of an error without its message: a message can quote the values being written
@@ -160,7 +160,7 @@ export class Ingest {
     const dedupeKey = cardDedupeKey(action, sensitive);
     const receivedAt = new Date();
     try {
-      return await this.db.$transaction(async (tx) => {
+      const answer = await this.db.$transaction(async (tx) => {
         // Transactions run one at a time, so a redelivery looks after the first click committed.
         const seen = await tx.inboundEvent.findFirst({
           where: { OR: [{ dedupeKey }, ...(action.eventId ? [{ eventId: action.eventId }] : [])] },
@@ -171,7 +171,9 @@ export class Ingest {
         await tx.inboundEvent.create({
           data: {
             dedupeKey,
-            eventId: action.eventId ?? null,
+            // A sensitive click keeps neither Lark's event id nor its answer (the answer's card
+            // carries the rater's ballot key): a redelivery is answered with the toast alone.
+            eventId: sensitive ? null : action.eventId ?? null,
             eventType: "card.action.trigger",
             // Only the action's name: values may be ballots or ratings (anonymity, issue #6).
             payload: JSON.stringify({ action: actionName }),
@@ -179,11 +181,13 @@ export class Ingest {
             attempts: 1,
             receivedAt,
             processedAt: new Date(),
-            response: JSON.stringify(response),
+            response: JSON.stringify(sensitive ? { toast: response.toast } : response),
           },
         });
         return response;
       });
+      if (sensitive) await forgetErased(this.db);
+      return answer;
     } catch (err) {
       if (isUniqueViolation(err)) return BUSY;
       this.log.error({ err: sensitive ? errorKind(err) : describeError(err), action: actionName }, "card action failed");

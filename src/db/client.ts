@@ -26,8 +26,19 @@ export async function openDatabase(databaseUrl: string): Promise<Db> {
   // WAL is persistent (set by the migrator); these are per connection. Raw SQL stays here.
   await db.$queryRawUnsafe("PRAGMA synchronous = NORMAL");
   await db.$queryRawUnsafe("PRAGMA foreign_keys = ON");
+  // Deleted and overwritten content is zeroed, not left in free pages (anonymity, issue 21).
+  await db.$queryRawUnsafe("PRAGMA secure_delete = ON");
   await optimizeDatabase(db);
   return db;
+}
+
+/**
+ * Moves everything from the write-ahead log into the database file and empties the log, so
+ * content just erased (a ballot key, who clicked) no longer sits in old WAL frames. Called
+ * after anonymous writes; a reader holding an old snapshot only delays it to the next call.
+ */
+export async function forgetErased(db: Db): Promise<void> {
+  await db.$queryRawUnsafe("PRAGMA wal_checkpoint(TRUNCATE)");
 }
 
 type Adapter = Awaited<ReturnType<PrismaBetterSQLite3["connect"]>>;

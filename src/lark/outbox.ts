@@ -8,6 +8,8 @@ export type Recipient = { chatId: string } | { openId: string };
 export interface CardOptions {
   /** Stable name for the card so later patches and buzzes can address it, e.g. "meeting:12:announce". */
   cardRef?: string;
+  /** The card carries what the database must not keep (a ballot key): its row is erased once sent or failed. */
+  erase?: boolean;
 }
 
 /**
@@ -27,6 +29,7 @@ interface MessageRow {
   cardRef?: string;
   msgType?: string;
   content: string;
+  erasable?: boolean;
 }
 
 function targetOf(to: Recipient): { target: string; receiveIdType: "chat_id" | "open_id" } {
@@ -100,7 +103,7 @@ export class Outbox {
   }
 
   async rawCard(to: Recipient, card: Card, opts: CardOptions = {}): Promise<void> {
-    await this.insert({ kind: "send", ...targetOf(to), msgType: "interactive", cardRef: opts.cardRef, content: JSON.stringify(card) });
+    await this.insert({ kind: "send", ...targetOf(to), msgType: "interactive", cardRef: opts.cardRef, content: JSON.stringify(card), erasable: opts.erase ?? false });
   }
 
   /** A reply to a message; `chatId` keeps it in order with the chat's other messages. */

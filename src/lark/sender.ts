@@ -1,4 +1,4 @@
-import type { Db } from "../db/client.ts";
+import { forgetErased, type Db } from "../db/client.ts";
 import type { OutboxMessage } from "../generated/prisma/client.ts";
 import { describeError, type Logger } from "../core/log.ts";
 import { LarkCallError, type LarkGateway } from "./gateway.ts";
@@ -29,6 +29,11 @@ export function backoffMs(attempt: number, random = Math.random): number {
  * limits, retrying what can be retried, and recording what failed for good with its reason.
  * Rows are claimed with a conditional update, so several instances can share one database.
  */
+const ERASED = "{}";
+
+/** An erasable row's content once it is no longer needed: sent, or failed for good. */
+const erased = (row: Pick<OutboxMessage, "erasable">) => (row.erasable ? { content: ERASED } : {});
+
 export class OutboxSender {
   constructor(
     private readonly db: Db,
@@ -168,7 +173,7 @@ export class OutboxSender {
     await this.db.$transaction([
       this.db.outboxMessage.update({
         where: { id: row.id },
-        data: { status: "sent", sentAt, sentMessageId: messageId ?? null, lockedBy: null, lockedUntil: null, lastError: null },
+        data: { status: "sent", sentAt, sentMessageId: messageId ?? null, lockedBy: null, lockedUntil: null, lastError: null, ...erased(row) },
       }),
       ...(row.cardRef && messageId && (row.kind === "send" || row.kind === "reply")
         ? [
@@ -180,6 +185,7 @@ export class OutboxSender {
           ]
         : []),
     ]);
+    if (row.erasable) await forgetErased(this.db);
   }
 
   private async handleFailure(row: OutboxMessage, err: unknown): Promise<void> {
@@ -188,14 +194,16 @@ export class OutboxSender {
     if (failure.kind === "permanent") {
       this.log.warn({ outboxId: row.id, kind: row.kind, code: failure.code, reason: failure.reason }, "outbox message failed permanently");
       const data = { status: "failed", failReason: failure.reason, lastError: failure.message, lockedBy: null, lockedUntil: null };
-      await this.db.outboxMessage.update({ where: { id: row.id }, data });
+      await this.db.outboxMessage.update({ where: { id: row.id }, data: { ...data, ...erased(row) } });
       const failed = [row];
       if (failure.targetGone) {
         // Everything else queued for a chat or person we can no longer reach fails the same way.
         const rest = await this.db.outboxMessage.findMany({ where: { target: row.target, status: "pending" } });
         await this.db.outboxMessage.updateMany({ where: { id: { in: rest.map((r) => r.id) } }, data });
+        await this.db.outboxMessage.updateMany({ where: { id: { in: rest.map((r) => r.id) }, erasable: true }, data: { content: ERASED } });
         failed.push(...rest);
       }
+      if (failed.some((r) => r.erasable)) await forgetErased(this.db);
       await this.opts.onPermanentFailure?.(failed.map((r) => ({ ...r, failReason: failure.reason })));
       return;
     }
@@ -205,8 +213,9 @@ export class OutboxSender {
     if (!rateLimited && row.attempts >= maxAttempts) {
       await this.db.outboxMessage.update({
         where: { id: row.id },
-        data: { status: "failed", failReason: `多次重试仍失败：${failure.message}`, lastError: failure.message, lockedBy: null, lockedUntil: null },
+        data: { status: "failed", failReason: `多次重试仍失败：${failure.message}`, lastError: failure.message, lockedBy: null, lockedUntil: null, ...erased(row) },
       });
+      if (row.erasable) await forgetErased(this.db);
       await this.opts.onPermanentFailure?.([{ ...row, failReason: "多次重试仍失败" }]);
       return;
     }

@@ -92,6 +92,7 @@ function normalize(s: string): string {
     // The call log cuts long bodies, sometimes inside the uuid.
     .replace(/[0-9a-f]{8}-[0-9a-f]{1,4}(-[0-9a-f]{0,12})*(?=\.\.\.)/g, "uuid")
     .replace(/\b\d+-[0-9a-f]{8}\b/g, "instance")
+    .replace(/card:s:[0-9a-f]{24}/g, "card:s:*") // a hash of Lark's random id of one click
     .replace(/\b[0-9a-f]{32,64}\b/g, "hex")
     .replace(/127\.0\.0\.1:\d+/g, "host")
     .replace(/zhibu-test-[A-Za-z0-9]+/g, "tmp");

@@ -33,7 +33,7 @@ function size(template: string, data: Record<string, unknown>): number {
 
 describe("worst-case card sizes", () => {
   it("peer card page of 10", () => {
-    expect(size("evaluation-peer", peerCardData(org, round, people[1]!, people, 1))).toBeLessThan(CARD_SIZE_LIMIT);
+    expect(size("evaluation-peer", peerCardData(org, round, people[1]!, people, 1, "f".repeat(64)))).toBeLessThan(CARD_SIZE_LIMIT);
   });
 
   it("determination page of 8 with long reasons full of escaped characters", () => {

@@ -198,9 +198,21 @@ interface Cell {
 
 const changes = async (tx: Tx) => Number(((await tx.$queryRawUnsafe("SELECT total_changes() AS n")) as Array<{ n: bigint | number }>)[0]!.n);
 
+/** The ballot key on the peer card a person received for a round (only their card holds it). */
+function ballotKeyOf(openId: string, roundId: unknown): string | undefined {
+  for (const m of t.fake.messages) {
+    if (m.sender !== "bot" || m.msgType !== "interactive") continue;
+    const key = /"a":"evaluation\.peer"[^}]*"r":(\d+)[^}]*"b":"([0-9a-f]{64})"/.exec(JSON.stringify(m.content));
+    if (key && Number(key[1]) === roundId && m.receiveOpenId === openId) return key[2];
+  }
+  return undefined;
+}
+
 async function runCell(row: ActionRow, role: RoleName, variant: Variant): Promise<Cell> {
   const who = rolesOf(t)[role];
   const { place, value, form } = forge(row, variant);
+  // A rater's own card carries their ballot key; a click without it is a forged card.
+  if (row.action === "evaluation.peer") value.b = ballotKeyOf(who.openId, value.r);
   const { result } = await inRolledBackTx(t, async (tx) => {
     await row.given?.(tx);
     const [before, floor] = [await changes(tx), (await tx.outboxMessage.aggregate({ _max: { id: true } }))._max.id ?? 0];

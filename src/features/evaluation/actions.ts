@@ -3,14 +3,14 @@ import { UsageError, type ActionContext, type ActionDef, type OrgInfo } from "..
 import type { CardResponse } from "../../app/inbound.ts";
 import type { Actor } from "../../app/roles.ts";
 import { renderCard } from "../../lark/cards.ts";
-import { recordPeerAnswers, type PeerAnswer } from "./ballots.ts";
+import { isBallotKey, recordPeerAnswers, type PeerAnswer } from "./ballots.ts";
 import { recordDecisions, refreshProposals, resultsOf, type Decision } from "./determination.ts";
 import { ABSTAIN, isGrade } from "./grades.ts";
 import { materialsText, memberNames, patchIfFresh, refreshDeterminationCards } from "./notify.ts";
 import { publishResults } from "./publish.ts";
 import { recordDisposalStep } from "./disposal.ts";
 import {
-  assertAccepting, markPeerPageDone, markSelfDone, pageCount, pageOf, participantOf, participantsOf, peerTargets, roundForCard, type Round,
+  assertAccepting, holdsBallotKey, markPeerPageDone, markSelfDone, pageCount, pageOf, participantOf, participantsOf, peerTargets, roundForCard, type Round,
 } from "./rounds.ts";
 import { addScoreItem, scorableMembers, scoringScope, sheetOf, withdrawScoreItem } from "./scores.ts";
 import { DETERMINE_PAGE_SIZE, peerCardData, scoreCardData, selfCardData, sheetCardData, submittedCardData } from "./views.ts";
@@ -29,6 +29,15 @@ function pageNumber(v: unknown, pages: number): number {
   const n = typeof v === "number" ? v : Number(v);
   if (!Number.isInteger(n) || n < 1 || n > pages) throw new UsageError("这张卡片已失效，请发送 /评议 填写 重新获取。");
   return n;
+}
+
+/** The ballot key the card carries, if it is the one issued to this rater (else a forged or replaced card). */
+function cardBallotKey(ctx: ActionContext, me: { ballotCheck: string | null }): string {
+  const key = ctx.value.b;
+  if (!isBallotKey(key) || !holdsBallotKey(me, key)) {
+    throw new UsageError("这张互评卡片已失效：之后又给您发过新的互评卡片，请在最新的卡片上填写（没有新卡片可发送 /评议 填写 获取）。");
+  }
+  return key;
 }
 
 function who(ctx: ActionContext): { org: OrgInfo; actor: Actor } {
@@ -73,13 +82,14 @@ async function peerAction(ctx: ActionContext): Promise<CardResponse> {
     if (choice !== ABSTAIN && !isGrade(choice)) throw new UsageError(`还没有选择对 ${t.name} 的评价（不了解可以选「不了解，不评价」）。这一页没有保存。`);
     return { targetMemberId: t.memberId, grade: isGrade(choice) ? choice : null, comment: isGrade(choice) ? text(ctx.form[`c_${t.memberId}`], 100) || null : null };
   });
-  if (!round.secret) throw new UsageError(`「${round.name}」已截止，这次提交没有被记录。`);
-  await recordPeerAnswers(ctx.tx, round.id, round.secret, actor.memberId, answers);
+  const key = cardBallotKey(ctx, me);
+  await recordPeerAnswers(ctx.tx, round.id, key, answers);
   await markPeerPageDone(ctx.tx, round.id, actor.memberId, page, pages);
   const rest = pages > 1 ? `（第 ${page}/${pages} 页；请把每一页都提交）` : "";
+  const lines = [`本页 ${answers.length} 位同志的评价已匿名保存${rest}。保存时不记录评价人，任何人（包括支委和系统管理员）都看不到谁评了谁。`, "修改只能在这张卡片上进行：能找到您这份评价的钥匙只在卡片里，系统没有保存。"];
   return {
     toast: { type: "success", content: "已匿名提交，截止前可以修改" },
-    card: renderCard("evaluation-submitted", submittedCardData(org, round, "peer", page, [`本页 ${answers.length} 位同志的评价已匿名保存${rest}。保存时不记录评价人，任何人（包括支委）都看不到谁评了谁。`])),
+    card: renderCard("evaluation-submitted", submittedCardData(org, round, "peer", page, lines, key)),
   };
 }
 
@@ -88,15 +98,16 @@ async function reopenAction(ctx: ActionContext): Promise<CardResponse> {
   const { org, actor } = who(ctx);
   const round = await roundForCard(ctx.tx, org.id, ctx.value.r);
   assertAccepting(round, org, ctx.now);
-  await participantOf(ctx.tx, round, actor.memberId);
+  const row = await participantOf(ctx.tx, round, actor.memberId);
   const participants = await participantsOf(ctx.tx, round.id);
   const me = participants.find((p) => p.memberId === actor.memberId)!;
   if (ctx.value.k === "self") {
     const own = await ctx.tx.appraisalSelfAssessment.findUnique({ where: { roundId_memberId: { roundId: round.id, memberId: actor.memberId } } });
     return { card: renderCard("evaluation-self", selfCardData(org, round, me, own)) };
   }
+  const key = cardBallotKey(ctx, row);
   const page = pageNumber(ctx.value.p, pageCount(peerTargets(participants, actor.memberId).length));
-  return { card: renderCard("evaluation-peer", peerCardData(org, round, me, participants, page)) };
+  return { card: renderCard("evaluation-peer", peerCardData(org, round, me, participants, page, key)) };
 }
 
 async function scoreAction(ctx: ActionContext): Promise<CardResponse> {
@@ -190,7 +201,7 @@ export const EVALUATION_ACTIONS: ActionDef[] = [
   { name: "evaluation.self", permission: "member", access: "个人自评卡片「提交自评」：本轮参评的党员本人，截止前", run: selfAction },
   // sensitive: the core keeps no fingerprint of the submitted form (see ActionDef.sensitive).
   { name: "evaluation.peer", permission: "member", sensitive: true, access: "党员互评卡片「匿名提交本页评价」：本轮参评的正式党员（预备党员不参加互评），截止前", run: peerAction },
-  { name: "evaluation.reopen", permission: "member", access: "已提交卡片「修改自评」「修改本页评价」：本轮参评的党员本人，截止前", run: reopenAction },
+  { name: "evaluation.reopen", permission: "member", sensitive: true, access: "已提交卡片「修改自评」「修改本页评价」：本轮参评的党员本人，截止前", run: reopenAction },
   { name: "evaluation.score", permission: "committee", access: "评星记分卡片「记录」：支委，不能给自己记分", run: scoreAction },
   { name: "evaluation.unscore", permission: "committee", access: "记分明细「撤销这条记录」：支委", run: unscoreAction },
   { name: "evaluation.determine", permission: "committee", access: "组织评定卡片「保存本页评定」：支委，评议截止后、发布前", run: determineAction },

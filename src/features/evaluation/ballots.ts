@@ -1,22 +1,35 @@
-import { createHmac, randomBytes } from "node:crypto";
+import { createHash, createHmac, randomBytes } from "node:crypto";
 import type { Tx } from "../../db/client.ts";
 import { emptyCounts, isGrade, type Grade } from "./grades.ts";
 import type { PeerSummary } from "./scoring.ts";
 
 /**
- * Peer ratings without raters (issue #6, anonymity). A ballot's key is an HMAC of
- * (rater, target) under the round's secret: the same rater changing a rating replaces it,
- * yet the stored row cannot be traced back to the rater. When the round closes, `seal`
- * erases the secret, drops ratings of members below the anonymity threshold and rewrites the
- * rows in key order, so not even the storage order hints at who submitted when.
+ * Peer ratings without raters (issues #6 and #21, anonymity against a copy of the database).
+ *
+ * Each rater gets a random ballot key on their own peer card; a rating's row is keyed by
+ * HMAC(ballot key, round:target), so the same rater changing a rating replaces it. The key is
+ * never stored: the card (which Lark keeps in the rater's private chat) carries it in its
+ * buttons, the outbox row that sent the card is erased once sent, and a click's record keeps
+ * neither the key nor who clicked. The database keeps only SHA-256(key) on the participant, to
+ * accept that card and no forged one (a made-up key would be a second ballot). Nothing in the
+ * database, at any moment, opens a rating: linking one to its rater needs the rater's card.
  */
 
-export function newRoundSecret(): string {
+const KEY = /^[0-9a-f]{64}$/;
+
+export function newBallotKey(): string {
   return randomBytes(32).toString("hex");
 }
 
-export function ballotToken(secret: string, raterMemberId: number, targetMemberId: number): string {
-  return createHmac("sha256", secret).update(`${raterMemberId}:${targetMemberId}`).digest("hex");
+export const isBallotKey = (v: unknown): v is string => typeof v === "string" && KEY.test(v);
+
+/** What the database keeps of a ballot key: enough to recognise the card, nothing to open a rating. */
+export function ballotCheckOf(key: string): string {
+  return createHash("sha256").update(`ballot-check:${key}`).digest("hex");
+}
+
+export function ballotToken(key: string, roundId: number, targetMemberId: number): string {
+  return createHmac("sha256", key).update(`${roundId}:${targetMemberId}`).digest("hex");
 }
 
 export interface PeerAnswer {
@@ -26,9 +39,9 @@ export interface PeerAnswer {
   comment: string | null;
 }
 
-export async function recordPeerAnswers(tx: Tx, roundId: number, secret: string, raterMemberId: number, answers: PeerAnswer[]): Promise<void> {
+export async function recordPeerAnswers(tx: Tx, roundId: number, ballotKey: string, answers: PeerAnswer[]): Promise<void> {
   for (const a of answers) {
-    const key = { roundId, ballotToken: ballotToken(secret, raterMemberId, a.targetMemberId) };
+    const key = { roundId, ballotToken: ballotToken(ballotKey, roundId, a.targetMemberId) };
     if (!a.grade) {
       await tx.appraisalPeerRating.deleteMany({ where: key });
       continue;
@@ -71,16 +84,15 @@ export function noRatings(): ReceivedRatings {
   return { raterCount: 0, counts: null, comments: [] };
 }
 
-/** Closes the ballot box: see the file comment. Returns how many ratings were kept. */
+/**
+ * Closes the ballot box: drops the ratings of members below the anonymity threshold (their few
+ * raters could be guessed). Returns how many ratings were kept. The rows need no reshuffling:
+ * the table keeps them in key order (WITHOUT ROWID), and no key to them exists any more in the
+ * database — only on the raters' cards, which stop being accepted now.
+ */
 export async function sealBallots(tx: Tx, roundId: number, minRaters: number): Promise<number> {
-  await tx.appraisalRound.update({ where: { id: roundId }, data: { secret: null } });
-  const rows = await tx.appraisalPeerRating.findMany({ where: { roundId } });
-  const perTarget = new Map<number, number>();
-  for (const r of rows) perTarget.set(r.targetMemberId, (perTarget.get(r.targetMemberId) ?? 0) + 1);
-  const kept = rows
-    .filter((r) => (perTarget.get(r.targetMemberId) ?? 0) >= minRaters)
-    .sort((a, b) => (a.ballotToken < b.ballotToken ? -1 : a.ballotToken > b.ballotToken ? 1 : 0));
-  await tx.appraisalPeerRating.deleteMany({ where: { roundId } });
-  if (kept.length) await tx.appraisalPeerRating.createMany({ data: kept });
-  return kept.length;
+  const perTarget = await tx.appraisalPeerRating.groupBy({ by: ["targetMemberId"], where: { roundId }, _count: { _all: true } });
+  const few = perTarget.filter((t) => t._count._all < minRaters).map((t) => t.targetMemberId);
+  if (few.length) await tx.appraisalPeerRating.deleteMany({ where: { roundId, targetMemberId: { in: few } } });
+  return perTarget.filter((t) => t._count._all >= minRaters).reduce((n, t) => n + t._count._all, 0);
 }

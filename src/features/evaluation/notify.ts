@@ -3,7 +3,7 @@ import type { OrgInfo } from "../../app/context.ts";
 import type { Outbox } from "../../lark/outbox.ts";
 import { receivedRatings } from "./ballots.ts";
 import { resultsOf } from "./determination.ts";
-import { catalogueOf, pageCount, participantsOf, peerTargets, type Participant, type Round } from "./rounds.ts";
+import { catalogueOf, issueBallotKey, pageCount, participantsOf, peerTargets, type Participant, type Round } from "./rounds.ts";
 import { determinationPageData, determinationPages, determinationSummaryData, peerCardData, selfCardData } from "./views.ts";
 
 /** Sending and refreshing the evaluation cards (always private: open ids, never a group). */
@@ -31,14 +31,23 @@ export async function memberNames(tx: Tx, orgId: number): Promise<Map<number, st
   return new Map(rows.map((m) => [m.id, m.name]));
 }
 
-/** The self-assessment card and, for voters, every page of the peer card. */
+export const PEER_CARD_KEPT =
+  "您已经提交过互评。为保证匿名，能修改您评价的钥匙只在您原来的互评卡片上，系统没有保存：如需修改，请在原来的互评卡片上点「修改本页评价」。";
+
+/**
+ * The self-assessment card and, for voters, every page of the peer card with a fresh ballot
+ * key — unless the rater has submitted a page, whose key lives only on the earlier card.
+ * The peer cards' outbox rows are erased once sent: the key must not stay in the database.
+ */
 export async function sendParticipantCards(tx: Tx, out: Outbox, org: OrgInfo, round: Round, p: Participant, participants: Participant[]): Promise<void> {
   const own = await tx.appraisalSelfAssessment.findUnique({ where: { roundId_memberId: { roundId: round.id, memberId: p.memberId } } });
   await out.card({ openId: p.openId }, "evaluation-self", selfCardData(org, round, p, own));
   if (!p.voter) return;
+  const key = await issueBallotKey(tx, round.id, p.memberId);
+  if (!key) return out.text({ openId: p.openId }, PEER_CARD_KEPT);
   const pages = pageCount(peerTargets(participants, p.memberId).length);
   for (let page = 1; page <= pages; page++) {
-    await out.card({ openId: p.openId }, "evaluation-peer", peerCardData(org, round, p, participants, page));
+    await out.card({ openId: p.openId }, "evaluation-peer", peerCardData(org, round, p, participants, page, key), { erase: true });
   }
 }
 

@@ -4,7 +4,7 @@ import type { AppraisalRound } from "../../generated/prisma/client.ts";
 import { UsageError, type OrgInfo } from "../../app/context.ts";
 import { roleLabel, type MemberClass, type Post } from "../../app/roles.ts";
 import { isCategory, loadCatalogue, parseStoredCatalogue, type Catalogue } from "./catalogue.ts";
-import { newRoundSecret } from "./ballots.ts";
+import { ballotCheckOf, newBallotKey } from "./ballots.ts";
 import { addDays, dayOf, deadlineLabel, endOfDay, parseDay, yearOf } from "./time.ts";
 
 export type Round = AppraisalRound;
@@ -82,7 +82,7 @@ export function parseDeadline(text: string | undefined, now: Date, tz: string): 
   return endOfDay(day, tz);
 }
 
-/** Opens a round: stores the catalogue and a fresh ballot secret, and lists who takes part. */
+/** Opens a round: stores the catalogue and lists who takes part. */
 export async function openRound(tx: Tx, input: OpenRoundInput): Promise<{ round: Round; participants: Participant[] }> {
   const { org, now } = input;
   const name = input.name.trim();
@@ -116,7 +116,6 @@ export async function openRound(tx: Tx, input: OpenRoundInput): Promise<{ round:
       rules: JSON.stringify(loadCatalogue(org.category)),
       status: "open",
       deadline,
-      secret: newRoundSecret(),
       openedBy: input.openedBy,
       openedAt: now,
     },
@@ -176,6 +175,25 @@ export async function participantOf(tx: Tx, round: Round, memberId: number | und
   const row = memberId === undefined ? null : await tx.appraisalParticipant.findUnique({ where: { roundId_memberId: { roundId: round.id, memberId } } });
   if (!row) throw new UsageError(`您不在「${round.name}」的参评名单中（参评名单在评议开始时按正式党员和预备党员确定）。如有疑问请联系支部书记。`);
   return row;
+}
+
+/**
+ * A fresh ballot key for a rater's peer card, or undefined when ratings may already exist under
+ * the key of an earlier card: that key is not stored anywhere, so those ratings can be changed
+ * only on that card (a new key would add a second ballot beside the first).
+ */
+export async function issueBallotKey(tx: Tx, roundId: number, memberId: number): Promise<string | undefined> {
+  const key = newBallotKey();
+  const { count } = await tx.appraisalParticipant.updateMany({
+    where: { roundId, memberId, voter: true, peerPagesDone: "" },
+    data: { ballotCheck: ballotCheckOf(key) },
+  });
+  return count === 1 ? key : undefined;
+}
+
+/** Whether a card's ballot key is the one issued to this rater. */
+export function holdsBallotKey(row: { ballotCheck: string | null }, key: string): boolean {
+  return row.ballotCheck !== null && row.ballotCheck === ballotCheckOf(key);
 }
 
 export async function markSelfDone(tx: Tx, roundId: number, memberId: number): Promise<void> {

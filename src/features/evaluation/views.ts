@@ -20,18 +20,20 @@ export function selfCardData(org: OrgInfo, round: Round, p: Participant, own?: {
   };
 }
 
-export function peerCardData(org: OrgInfo, round: Round, rater: Participant, participants: Participant[], page: number) {
+/** `ballotKey` rides in the card's buttons: the only place it is kept (see ballots.ts). */
+export function peerCardData(org: OrgInfo, round: Round, rater: Participant, participants: Participant[], page: number, ballotKey: string) {
   const targets = peerTargets(participants, rater.memberId);
   const pages = pageCount(targets.length);
   return {
-    orgName: org.name, roundName: round.name, deadline: roundDeadlineLabel(round, org), orgId: org.id, roundId: round.id,
+    orgName: org.name, roundName: round.name, deadline: roundDeadlineLabel(round, org), orgId: org.id, roundId: round.id, ballotKey,
     page, pages, pageNote: pages > 1 ? ` · 第 ${page}/${pages} 页` : "", minRaters: 3,
     targets: pageOf(targets, page).map((t, i) => ({ memberId: t.memberId, number: (page - 1) * PEER_PAGE_SIZE + i + 1, name: t.name, role: roleTag(t) })),
   };
 }
 
-export function submittedCardData(org: OrgInfo, round: Round, kind: "self" | "peer", page: number, lines: string[]) {
+export function submittedCardData(org: OrgInfo, round: Round, kind: "self" | "peer", page: number, lines: string[], ballotKey?: string) {
   return {
+    ballotKey,
     title: kind === "self" ? "个人自评已提交" : "互评已匿名提交",
     lines, deadline: roundDeadlineLabel(round, org), orgId: org.id, roundId: round.id, kind, page,
     buttonText: kind === "self" ? "修改自评" : "修改本页评价",
