@@ -105,6 +105,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     instanceId,
     onPermanentFailure: (rows) => notifyPermanentFailures(db, rows, log),
   });
+  await sender.rememberRecentSends();
   const senderLoop = new Loop(
     "sender",
     async () => {

@@ -12,21 +12,41 @@ export interface SendLimits {
 export const LARK_SEND_LIMITS: SendLimits = { perAppPerSecond: 50, perAppPerMinute: 1000, perTargetPerSecond: 5 };
 
 /**
- * We count a send when we decide it, Lark when the request arrives, a few milliseconds later.
+ * Lark counts a send when the request arrives, which lies somewhere between our decision to
+ * send and the answer (a token fetch, a slow network, sixteen sends sharing the connection).
+ * So a send counts from the decision until ARRIVAL_MARGIN_MS after its answer: a send still in
+ * flight counts as arriving now, one that has been answered as arriving at the answer. Counted
+ * at the decision alone, six messages reached one chat within one second of arrival.
+ */
+const ARRIVAL_MARGIN_MS = 25;
+
+/**
  * Where a full minute ends, that difference could put one send too many into Lark's minute
  * and cost a pause of up to a minute; waiting 100 ms longer costs 0.2 % of the rate.
  */
 const MINUTE_GUARD_MS = 100;
 
+/** How often to look again when every send that fills a window is still in flight. */
+const IN_FLIGHT_POLL_MS = 20;
+
+/** One send: it counts in a window until `end` (Infinity while its request is in flight). */
+interface Send {
+  end: number;
+}
+
 class Window {
-  private stamps: number[] = [];
+  private sends: Send[] = [];
   constructor(private readonly limit: number, private readonly spanMs: number) {}
   waitMs(now: number): number {
-    while (this.stamps.length && this.stamps[0]! <= now - this.spanMs) this.stamps.shift();
-    return this.stamps.length < this.limit ? 0 : this.stamps[0]! + this.spanMs - now;
+    this.sends = this.sends.filter((s) => s.end > now - this.spanMs);
+    if (this.sends.length < this.limit) return 0;
+    // The window frees up when enough answered sends have aged out of it.
+    const ends = this.sends.map((s) => s.end).filter(Number.isFinite).sort((a, b) => a - b);
+    const mustExpire = this.sends.length - this.limit + 1;
+    return ends.length >= mustExpire ? Math.max(1, ends[mustExpire - 1]! + this.spanMs - now) : IN_FLIGHT_POLL_MS;
   }
-  record(now: number): void {
-    this.stamps.push(now);
+  record(send: Send): void {
+    this.sends.push(send);
   }
 }
 
@@ -34,6 +54,8 @@ export class SendLimiter {
   private readonly second: Window;
   private readonly minute: Window;
   private readonly targets = new Map<string, Window>();
+  /** Per target, its sends still in flight, oldest first (the sender sends one at a time per target). */
+  private readonly inFlight = new Map<string, Send[]>();
   private pausedUntil = 0;
 
   constructor(private readonly limits: SendLimits = LARK_SEND_LIMITS, private readonly now: () => number = Date.now) {
@@ -55,25 +77,53 @@ export class SendLimiter {
     this.pausedUntil = Math.max(this.pausedUntil, this.now() + ms);
   }
 
-  /** 0 and the send is recorded, or the number of ms to wait. */
+  /** 0 and the send is recorded as in flight (end it with `settled`), or the number of ms to wait. */
   tryAcquire(target: string): number {
     const t = this.now();
     if (this.pausedUntil > t) return this.pausedUntil - t;
+    const w = this.windowOf(target);
+    const wait = Math.max(this.second.waitMs(t), this.minute.waitMs(t), w.waitMs(t));
+    if (wait > 0) return wait;
+    const send: Send = { end: Infinity };
+    this.second.record(send);
+    this.minute.record(send);
+    w.record(send);
+    this.inFlight.set(target, [...(this.inFlight.get(target) ?? []), send]);
+    if (this.targets.size > 10_000) this.prune(t);
+    return 0;
+  }
+
+  /**
+   * The oldest send to `target` was answered (sent, refused or failed — it may have arrived) or
+   * turned out not to be ours to send: from now it counts as having arrived now.
+   */
+  settled(target: string): void {
+    const queue = this.inFlight.get(target);
+    const send = queue?.shift();
+    if (send) send.end = this.now() + ARRIVAL_MARGIN_MS;
+    if (queue && queue.length === 0) this.inFlight.delete(target);
+  }
+
+  /** Sends answered before this process started (read from the outbox): they still count. */
+  remember(sent: Array<{ target: string; at: number }>): void {
+    for (const s of sent) {
+      const send: Send = { end: s.at + ARRIVAL_MARGIN_MS };
+      this.second.record(send);
+      this.minute.record(send);
+      this.windowOf(s.target).record(send);
+    }
+  }
+
+  private windowOf(target: string): Window {
     let w = this.targets.get(target);
     if (!w) {
       w = new Window(this.limits.perTargetPerSecond, 1000);
       this.targets.set(target, w);
     }
-    const wait = Math.max(this.second.waitMs(t), this.minute.waitMs(t), w.waitMs(t));
-    if (wait > 0) return wait;
-    this.second.record(t);
-    this.minute.record(t);
-    w.record(t);
-    if (this.targets.size > 10_000) this.prune(t);
-    return 0;
+    return w;
   }
 
   private prune(t: number): void {
-    for (const [k, w] of this.targets) if (w.waitMs(t) === 0) this.targets.delete(k);
+    for (const [k, w] of this.targets) if (w.waitMs(t) === 0 && !this.inFlight.has(k)) this.targets.delete(k);
   }
 }

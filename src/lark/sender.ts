@@ -30,6 +30,8 @@ export function backoffMs(attempt: number, random = Math.random): number {
  * Rows are claimed with a conditional update, so several instances can share one database.
  */
 const ERASED = "{}";
+/** How far back `rememberRecentSends` looks (rows), well over a minute's sends of several instances. */
+const RECENT_ROWS = 20_000;
 
 /** An erasable row's content once it is no longer needed: sent, or failed for good. */
 const erased = (row: Pick<OutboxMessage, "erasable">) => (row.erasable ? { content: ERASED } : {});
@@ -47,6 +49,23 @@ export class OutboxSender {
     return this.opts.now?.() ?? Date.now();
   }
 
+  /**
+   * After a restart, the sends of the last minute still count against Lark's windows (the
+   * previous process's memory is gone; the outbox remembers), and so do sends a killed
+   * process left in flight.
+   */
+  async rememberRecentSends(): Promise<void> {
+    const since = new Date(this.now() - 61_000);
+    // The last minute's sends are among the newest rows (at most 1,000 a minute per instance):
+    // a range on the key, not a scan of the whole outbox.
+    const newest = (await this.db.outboxMessage.aggregate({ _max: { id: true } }))._max.id ?? 0;
+    const rows = await this.db.outboxMessage.findMany({
+      where: { id: { gt: newest - RECENT_ROWS }, OR: [{ sentAt: { gte: since } }, { status: "sending" }] },
+      select: { target: true, sentAt: true },
+    });
+    this.limiter.remember(rows.map((r) => ({ target: r.target, at: r.sentAt?.getTime() ?? this.now() })));
+  }
+
   /** Sends what is due now; returns how many rows were attempted and the shortest wait left. */
   async drainOnce(): Promise<{ attempted: number; waitMs: number }> {
     const appWait = this.limiter.appWaitMs();
@@ -60,16 +79,19 @@ export class OutboxSender {
     const headIds = heads.map((h) => h._min.id).filter((id): id is number => id !== null).sort((a, b) => a - b);
     if (headIds.length === 0) return { attempted: 0, waitMs: Infinity };
     let waitMs = Infinity;
-    const chosen: number[] = [];
+    const chosen: Array<{ id: number; target: string }> = [];
     for (const row of await this.dueHeads(headIds, now)) {
       const wait = this.limiter.tryAcquire(row.target);
       if (wait > 0) {
         waitMs = Math.min(waitMs, wait);
         continue;
       }
-      chosen.push(row.id);
+      chosen.push(row);
     }
-    const mine = await this.claim(chosen, now);
+    const mine = await this.claim(chosen.map((c) => c.id), now);
+    // Rows another instance claimed first are not ours to send.
+    const ours = new Set(mine.map((r) => r.id));
+    for (const c of chosen) if (!ours.has(c.id)) this.limiter.settled(c.target);
     if (mine.length === 0) {
       // Only when idle does the wait matter (after sending, the caller drains again at once).
       const later = await this.db.outboxMessage.findFirst({
@@ -160,8 +182,16 @@ export class OutboxSender {
   }
 
   private async deliver(row: OutboxMessage): Promise<void> {
+    let messageId: string | undefined;
     try {
-      const messageId = await this.perform(row);
+      messageId = await this.perform(row);
+    } catch (err) {
+      this.limiter.settled(row.target);
+      await this.handleFailure(row, err);
+      return;
+    }
+    this.limiter.settled(row.target);
+    try {
       await this.markSent(row, messageId);
     } catch (err) {
       await this.handleFailure(row, err);

@@ -1,3 +1,4 @@
+import type { SendLimits } from "../../src/lark/rate-limit.ts";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -75,6 +76,8 @@ export interface TestBotOptions {
   transport?: "webhook" | "websocket";
   /** Extra environment for readConfig, e.g. { LARK_CALENDAR: "on" }. */
   env?: Record<string, string>;
+  /** Lark's real send limits instead of none (tests of the limits themselves). */
+  sendLimits?: SendLimits;
 }
 
 export async function startTestBot(opts: TestBotOptions = {}): Promise<TestBot> {
@@ -93,7 +96,7 @@ export async function startTestBot(opts: TestBotOptions = {}): Promise<TestBot> 
   // Lark's send limits are exercised by their own tests; here they would only slow settle().
   // Events that arrive together are processed in one transaction (a test machine is slower
   // than the 8 ms budget), so every test also exercises batched processing.
-  const base = { log, clock, autoStart: false, eventBatchMs: 10_000, sendLimits: { perAppPerSecond: 1e6, perAppPerMinute: 1e6, perTargetPerSecond: 1e6 } };
+  const base = { log, clock, autoStart: false, eventBatchMs: 10_000, sendLimits: opts.sendLimits ?? { perAppPerSecond: 1e6, perAppPerMinute: 1e6, perTargetPerSecond: 1e6 } };
 
   const bootSandbox = async (reuse?: FakePlatform) => {
     const handle: SandboxHandle = {};

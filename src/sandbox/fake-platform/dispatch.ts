@@ -33,6 +33,7 @@ export class Dispatcher {
   ) {}
 
   async handle(call: IncomingCall): Promise<ApiResponse> {
+    const arrivedAt = Date.now(); // wall clock, as Lark counts its rate limits
     const logId = `${randomHex(16)}`;
     let response: ApiResponse;
     try {
@@ -41,7 +42,7 @@ export class Dispatcher {
       response = toErrorResponse(e, logId);
     }
     response.headers = { ...response.headers, "x-tt-logid": logId };
-    this.record(call, response);
+    this.record(call, response, arrivedAt);
     return response;
   }
 
@@ -68,10 +69,11 @@ export class Dispatcher {
     });
   }
 
-  private record(call: IncomingCall, response: ApiResponse): void {
+  private record(call: IncomingCall, response: ApiResponse, arrivedAt: number): void {
     const code = isRecord(response.body) && typeof response.body.code === "number" ? response.body.code : null;
     this.ctx.world.calls.push({
       at: this.ctx.nowMs(),
+      arrivedAt,
       method: call.method.toUpperCase(),
       path: call.path,
       query: call.query,

@@ -74,6 +74,8 @@ export interface EventMention {
 
 export interface CallRecord {
   at: number;
+  /** Wall-clock time the request arrived (Lark's rate limits count arrivals). */
+  arrivedAt: number;
   method: string;
   /** Path below the mount prefix, without the query string. */
   path: string;
