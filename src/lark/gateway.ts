@@ -8,7 +8,7 @@ import { lark, type Client, type Domain } from "./sdk.ts";
 
 export type LarkFailure =
   | { kind: "rate_limited"; code: number; resetSeconds: number; message: string }
-  | { kind: "retryable"; code: number; message: string }
+  | { kind: "retryable"; code: number; message: string; /** No answer (network, timeout, 5xx): the message may have been created. */ uncertain?: boolean }
   | { kind: "permanent"; code: number; message: string; reason: string; targetGone: boolean };
 
 export class LarkCallError extends Error {
@@ -56,7 +56,7 @@ export function classifyLarkError(err: unknown): LarkFailure {
   const known = PERMANENT_REASONS[code];
   if (known) return { kind: "permanent", code, message, reason: known.reason, targetGone: known.targetGone ?? false };
   if (status === undefined || status >= 500 || TOKEN_REFUSED_CODES.has(code)) {
-    return { kind: "retryable", code, message };
+    return { kind: "retryable", code, message, uncertain: !TOKEN_REFUSED_CODES.has(code) };
   }
   return { kind: "permanent", code, message, reason: `飞书拒绝了该请求（错误码 ${code}）`, targetGone: false };
 }

@@ -29,6 +29,15 @@ export function backoffMs(attempt: number, random = Math.random): number {
  * limits, retrying what can be retried, and recording what failed for good with its reason.
  * Rows are claimed with a conditional update, so several instances can share one database.
  */
+/** Lark's uuid de-duplication lasts about an hour; past this an unknown outcome may duplicate. */
+export const UUID_WINDOW_MS = 55 * 60_000;
+
+interface Head {
+  id: number;
+  target: string;
+  status: string;
+}
+
 const ERASED = "{}";
 /** How far back `rememberRecentSends` looks (rows), well over a minute's sends of several instances. */
 const RECENT_ROWS = 20_000;
@@ -79,7 +88,7 @@ export class OutboxSender {
     const headIds = heads.map((h) => h._min.id).filter((id): id is number => id !== null).sort((a, b) => a - b);
     if (headIds.length === 0) return { attempted: 0, waitMs: Infinity };
     let waitMs = Infinity;
-    const chosen: Array<{ id: number; target: string }> = [];
+    const chosen: Head[] = [];
     for (const row of await this.dueHeads(headIds, now)) {
       const wait = this.limiter.tryAcquire(row.target);
       if (wait > 0) {
@@ -88,7 +97,7 @@ export class OutboxSender {
       }
       chosen.push(row);
     }
-    const mine = await this.claim(chosen.map((c) => c.id), now);
+    const mine = await this.claim(chosen, now);
     // Rows another instance claimed first are not ours to send.
     const ours = new Set(mine.map((r) => r.id));
     for (const c of chosen) if (!ours.has(c.id)) this.limiter.settled(c.target);
@@ -110,9 +119,9 @@ export class OutboxSender {
    * time: with thousands of targets waiting (a digest to every branch) one list of ids would
    * exceed the database's limit on query parameters.
    */
-  private async dueHeads(headIds: number[], now: Date): Promise<Array<{ id: number; target: string }>> {
+  private async dueHeads(headIds: number[], now: Date): Promise<Head[]> {
     const batch = this.opts.batchSize ?? 200;
-    const due: Array<{ id: number; target: string }> = [];
+    const due: Head[] = [];
     for (let i = 0; i < headIds.length && due.length < batch; i += ID_SLICE) {
       due.push(
         ...(await this.db.outboxMessage.findMany({
@@ -122,7 +131,7 @@ export class OutboxSender {
           },
           orderBy: { id: "asc" },
           take: batch - due.length,
-          select: { id: true, target: true },
+          select: { id: true, target: true, status: true },
         })),
       );
     }
@@ -130,13 +139,19 @@ export class OutboxSender {
   }
 
   /** Claims the rows with one conditional update; returns those this instance got, in order. */
-  private async claim(ids: number[], now: Date): Promise<OutboxMessage[]> {
-    if (ids.length === 0) return [];
+  private async claim(heads: Head[], now: Date): Promise<OutboxMessage[]> {
+    if (heads.length === 0) return [];
+    const ids = heads.map((h) => h.id);
     const lockedUntil = new Date(now.getTime() + LOCK_MS);
     await this.db.outboxMessage.updateMany({
       where: { id: { in: ids }, OR: [{ status: "pending" }, { status: "sending", lockedUntil: { lt: now } }] },
       data: { status: "sending", lockedBy: this.opts.instanceId, lockedUntil, attempts: { increment: 1 } },
     });
+    const mine = { id: { in: ids }, status: "sending", lockedBy: this.opts.instanceId, lockedUntil };
+    await this.db.outboxMessage.updateMany({ where: { ...mine, firstTriedAt: null }, data: { firstTriedAt: now } });
+    // A row found "sending" was in flight when its process stopped: it may have arrived.
+    const stale = heads.filter((h) => h.status === "sending").map((h) => h.id);
+    if (stale.length) await this.db.outboxMessage.updateMany({ where: { ...mine, id: { in: stale } }, data: { outcomeUnknown: true } });
     return this.db.outboxMessage.findMany({
       where: { id: { in: ids }, status: "sending", lockedBy: this.opts.instanceId, lockedUntil },
       orderBy: { id: "asc" },
@@ -182,6 +197,7 @@ export class OutboxSender {
   }
 
   private async deliver(row: OutboxMessage): Promise<void> {
+    this.warnIfPastUuidWindow(row);
     let messageId: string | undefined;
     try {
       messageId = await this.perform(row);
@@ -196,6 +212,18 @@ export class OutboxSender {
     } catch (err) {
       await this.handleFailure(row, err);
     }
+  }
+
+  /**
+   * Lark de-duplicates a resend by its uuid for about an hour. A message whose earlier attempt
+   * may have arrived, retried after that, could show twice. It is sent anyway — a reminder
+   * twice is better than a notice lost (README, "Sending") — and logged for the operator.
+   */
+  private warnIfPastUuidWindow(row: OutboxMessage): void {
+    if (!row.outcomeUnknown || !row.firstTriedAt) return;
+    const ageMs = this.now() - row.firstTriedAt.getTime();
+    if (ageMs <= UUID_WINDOW_MS) return;
+    this.log.warn({ outboxId: row.id, kind: row.kind, ageMinutes: Math.round(ageMs / 60_000) }, "outbox resend after Lark's uuid window: the message may show twice");
   }
 
   private async markSent(row: OutboxMessage, messageId: string | undefined): Promise<void> {
@@ -261,6 +289,7 @@ export class OutboxSender {
         lockedUntil: null,
         // a rate limit is the platform's pacing, not a failure of this message
         ...(rateLimited ? { attempts: { decrement: 1 } } : {}),
+        ...(failure.kind === "retryable" && failure.uncertain !== false ? { outcomeUnknown: true } : {}),
       },
     });
   }

@@ -116,4 +116,27 @@ describe("durable outbox and sender", () => {
     expect(cards.length).toBeGreaterThan(0);
     for (const c of cards) expect(Buffer.byteLength(c.content)).toBeLessThanOrEqual(30 * 1024);
   });
+
+  it("resends a message whose outcome is unknown past Lark's one-hour uuid window, and says a duplicate is possible", async () => {
+    const logs: string[] = [];
+    const log = createLogger("info", { write: (line: string) => void logs.push(line) } as never);
+    const now = { v: Date.now() };
+    const sender = new OutboxSender(t.runtime.db, t.runtime.gateway, new SendLimiter(undefined, () => now.v), log, { instanceId: "after-kill", now: () => now.v });
+    await enqueueTexts(t.chats.branch2, ["被打断的提醒（两小时前）", "被打断的提醒（十分钟前）"]);
+    // What a process killed mid-send leaves: "sending", its claim expired, first tried then.
+    for (const [text, agoMin] of [["两小时前", 120], ["十分钟前", 10]] as const) {
+      await t.runtime.db.outboxMessage.updateMany({
+        where: { content: { contains: text } },
+        data: { status: "sending", attempts: 1, firstTriedAt: new Date(now.v - agoMin * 60_000), lockedBy: "killed", lockedUntil: new Date(now.v - 1) },
+      });
+    }
+    while ((await sender.drainOnce()).attempted > 0);
+    const rows = await t.runtime.db.outboxMessage.findMany({ where: { content: { contains: "被打断的提醒" } }, orderBy: { id: "asc" } });
+    expect(rows.map((r) => [r.status, r.outcomeUnknown])).toEqual([["sent", true], ["sent", true]]);
+    for (const r of rows) expect(t.fake.deliveries.get(r.uuid)).toBe(1); // sent, not held back
+    const warned = logs.filter((l) => l.includes("uuid window"));
+    expect(warned).toHaveLength(1); // only the one Lark can no longer de-duplicate
+    expect(warned[0]).toContain(`"outboxId":${rows[0]!.id}`);
+  });
 });
+
