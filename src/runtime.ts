@@ -57,6 +57,9 @@ export interface Runtime {
   features: ReturnType<typeof registerFeatures>;
   /** Wakes the loops now (e.g. after the sandbox advanced the clock). */
   kick(): void;
+  /** This process's name on the rows it claims (events, jobs, outbox). */
+  instanceId: string;
+  /** Stops the loops, releases whatever this instance still holds claimed, closes the server. */
   stop(): Promise<void>;
 }
 
@@ -180,10 +183,14 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       worker.kick();
       senderLoop.kick();
     },
+    instanceId,
     stop: async () => {
       ws?.close();
       await worker.stop();
       await senderLoop.stop();
+      // Nothing this instance claimed waits out a lease: another instance, or this one
+      // restarted, takes it at once (a deploy used to hold messages back for up to a minute).
+      await releaseClaims(db, instanceId, log);
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections?.();
       await db.$disconnect();
@@ -191,6 +198,18 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   };
   await opts.afterStart?.(runtime);
   return runtime;
+}
+
+async function releaseClaims(db: Db, instanceId: string, log: Logger): Promise<void> {
+  const free = { lockedBy: null, lockedUntil: null };
+  const [outbox, events, jobs] = await Promise.all([
+    // A send cut short may have arrived: marked so, in case its retry comes after Lark's uuid window.
+    db.outboxMessage.updateMany({ where: { lockedBy: instanceId, status: "sending" }, data: { status: "pending", outcomeUnknown: true, ...free } }),
+    db.inboundEvent.updateMany({ where: { lockedBy: instanceId, status: "processing" }, data: { status: "pending", ...free } }),
+    db.job.updateMany({ where: { lockedBy: instanceId, status: "running" }, data: { status: "pending", ...free } }),
+  ]);
+  const released = outbox.count + events.count + jobs.count;
+  if (released) log.info({ outbox: outbox.count, events: events.count, jobs: jobs.count }, "released claims on stop");
 }
 
 /** Fresh random credentials for the embedded fake platform (the real security path still runs). */

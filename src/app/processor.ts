@@ -5,7 +5,8 @@ import { Outbox } from "../lark/outbox.ts";
 import type { Bot } from "./bot.ts";
 import type { InboundEvent } from "./inbound.ts";
 
-const LOCK_MS = 60_000;
+/** An event claim lapses after this (a killed process's events are taken again within seconds; a graceful stop releases them at once). */
+const LOCK_MS = 15_000;
 const MAX_ATTEMPTS = 3;
 const ACK_FIRST_MS = 50;
 const BATCH_BUDGET_MS = 8;

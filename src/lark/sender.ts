@@ -14,7 +14,11 @@ export interface SenderOptions {
   now?: () => number;
 }
 
-const LOCK_MS = 60_000;
+/**
+ * A send claim lapses after this: a killed process's messages go out again within seconds (the
+ * same uuid, so Lark keeps one); a graceful stop releases them at once.
+ */
+const LOCK_MS = 15_000;
 /** Ids per query: well below the parameter limit of the database. */
 const ID_SLICE = 500;
 
