@@ -7,6 +7,8 @@ export default defineConfig({
   experimental: { adapter: true },
   engine: "js",
   schema: "prisma/schema",
+  // Without it `prisma migrate deploy/status` see no migrations (the runtime applies them itself).
+  migrations: { path: "prisma/migrations" },
   async adapter() {
     return new PrismaBetterSQLite3({ url: process.env.DATABASE_URL ?? "file:./data/zhibu.db" });
   },
