@@ -1,3 +1,5 @@
+import { echo } from "../../app/args.ts";
+
 /** Values stored on RectificationItem and their Chinese names (domain.md §3.1, glossary §6). */
 
 export type RectificationSource = "org_life_meeting" | "appraisal" | "minutes" | "superior_check" | "self_check" | "manual";
@@ -92,7 +94,7 @@ export function statusLabel(status: string, source?: string): string {
   return labels[status as RectificationStatus] ?? status;
 }
 
-/** A long problem text cut for one-line mentions; the full text is on the item card. */
+/** A long problem text cut for one-line mentions (never inside an emoji); the full text is on the item card. */
 export function short(text: string, max = 30): string {
-  return text.length > max ? `${text.slice(0, max)}…` : text;
+  return echo(text, max);
 }
