@@ -21,12 +21,16 @@ export function requireOne<T>(items: T[], what: string, example: string): T {
 /**
  * The number a card value (or a typed word) names a stored row by — an id, a sequence or a
  * version number: a positive integer the database can hold, else undefined. Forged values
- * ("abc", a missing field, 1e21, -1, 1.5) then read as "no such row" instead of failing the query.
+ * ("abc", a missing field, 1e21, -1, 1.5, 2^31) then read as "no such row" instead of failing the
+ * query. Prisma's Int is 32-bit: PostgreSQL refuses a larger value outright (SQLite would take it).
  */
 export function rowNumber(value: unknown): number | undefined {
   const n = typeof value === "number" ? value : typeof value === "string" && value.trim() ? Number(value) : NaN;
-  return Number.isSafeInteger(n) && n > 0 ? n : undefined;
+  return Number.isSafeInteger(n) && n > 0 && n <= MAX_INT ? n : undefined;
 }
+
+/** The largest value of Prisma's Int (a 32-bit signed integer on every database). */
+const MAX_INT = 2_147_483_647;
 
 /**
  * At most `max` UTF-16 units of what someone typed, never cutting an emoji (a surrogate pair)

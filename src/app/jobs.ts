@@ -1,6 +1,6 @@
 import type { Db, Tx } from "../db/client.ts";
 import type { Job } from "../generated/prisma/client.ts";
-import { isUniqueViolation } from "../db/client.ts";
+import { insertJobUnlessKeyExists } from "../db/client.ts";
 import { describeError, type Logger } from "../core/log.ts";
 import type { Clock } from "../core/clock.ts";
 import { Outbox } from "../lark/outbox.ts";
@@ -17,15 +17,13 @@ export interface JobSpec {
 export async function ensureJob(tx: Tx, spec: JobSpec, createdAt = new Date()): Promise<boolean> {
   const existing = await tx.job.findUnique({ where: { key: spec.key }, select: { id: true } });
   if (existing) return false;
-  try {
-    await tx.job.create({
-      data: { key: spec.key, kind: spec.kind, runAt: spec.runAt, payload: JSON.stringify(spec.payload ?? {}), createdAt },
-    });
-    return true;
-  } catch (err) {
-    if (isUniqueViolation(err)) return false;
-    throw err;
-  }
+  return insertJobUnlessKeyExists(tx, {
+    key: spec.key,
+    kind: spec.kind,
+    runAt: spec.runAt,
+    payload: JSON.stringify(spec.payload ?? {}),
+    createdAt,
+  });
 }
 
 /** Creates the job, or moves a still-pending one to the new time and payload. */

@@ -36,7 +36,7 @@ const envSchema = z.object({
   LARK_MODE: z.enum(["websocket", "webhook"]).default("websocket"),
   DATABASE_URL: z
     .string()
-    .regex(/^file:.+/, "应为 SQLite 文件地址，形如 file:./data/zhibu.db")
+    .regex(/^(file:.+|postgres(ql)?:\/\/.+)/, "应为 SQLite 文件地址（形如 file:./data/zhibu.db）或 PostgreSQL 地址（形如 postgresql://zhibu:密码@db.example:5432/zhibu）")
     .default("file:./data/zhibu.db"),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   BOT_TIMEZONE: timezone.default("Asia/Shanghai"),

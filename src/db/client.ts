@@ -1,10 +1,17 @@
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
 import type { Database as BetterSqliteDatabase } from "better-sqlite3";
-import { PrismaClient } from "../generated/prisma/client.ts";
+import { PrismaClient, type Prisma } from "../generated/prisma/client.ts";
+import { PrismaClient as PostgresClient } from "../generated/prisma-postgres/client.ts";
 import { migrateDatabase, sqlitePath } from "./migrate.ts";
+import { migratePostgres } from "./migrate-postgres.ts";
 import { installPlanCache } from "./plan-cache.ts";
 import { withStatementCache } from "./statement-cache.ts";
 
+/**
+ * Both generated clients (SQLite, PostgreSQL) have the same models and methods: the code is
+ * written against one of them. The schema is one source (prisma/schema), so they cannot drift.
+ */
 export type Db = PrismaClient;
 /** The client inside an interactive transaction. */
 export type Tx = Omit<PrismaClient, "$connect" | "$disconnect" | "$on" | "$transaction" | "$extends">;
@@ -12,8 +19,130 @@ export type Tx = Omit<PrismaClient, "$connect" | "$disconnect" | "$on" | "$trans
 /** How long an interactive transaction may wait for the connection, and run. */
 export const TRANSACTION_MS = 30_000;
 
-/** Migrates the file, then opens it through Prisma's better-sqlite3 driver adapter. */
+export type Dialect = "sqlite" | "postgres";
+
+/** `postgres://` and `postgresql://` are PostgreSQL; everything else (`file:`) is SQLite. */
+export function dialectOf(databaseUrl: string): Dialect {
+  return /^postgres(ql)?:\/\//.test(databaseUrl) ? "postgres" : "sqlite";
+}
+
+/** The database a client (or a transaction's client) talks to. */
+export function clientDialect(db: Db | Tx): Dialect {
+  return (db as unknown as { _activeProvider?: string })._activeProvider === "postgresql" ? "postgres" : "sqlite";
+}
+
+/** Migrates the database, then opens it through Prisma's driver adapter for its kind. */
 export async function openDatabase(databaseUrl: string): Promise<Db> {
+  return dialectOf(databaseUrl) === "postgres" ? openPostgres(databaseUrl) : openSqlite(databaseUrl);
+}
+
+/**
+ * PostgreSQL, for several instances on one database. Interactive transactions are serializable:
+ * the handlers were written against SQLite, where transactions run one at a time, and
+ * serializable isolation keeps that meaning with transactions in parallel. A transaction that
+ * loses a conflict is run again (retryingConflicts).
+ */
+async function openPostgres(databaseUrl: string): Promise<Db> {
+  await migratePostgres(databaseUrl);
+  const adapter = withoutNulCharacters(releasingFailedCommits(new PrismaPg({ connectionString: databaseUrl, max: POSTGRES_POOL_SIZE })));
+  const db = new PostgresClient({
+    adapter,
+    transactionOptions: { maxWait: TRANSACTION_MS, timeout: TRANSACTION_MS, isolationLevel: "Serializable" },
+  });
+  return retryingConflicts(db as unknown as Db);
+}
+
+type PgAdapter = Awaited<ReturnType<PrismaPg["connect"]>>;
+type PgTransaction = Awaited<ReturnType<PgAdapter["startTransaction"]>>;
+
+/**
+ * Prisma 6.19 sends COMMIT, then asks the adapter to release the connection; when COMMIT itself
+ * fails (a serializable transaction that lost a conflict fails there) it never releases it, and
+ * each such failure kept one of the pool's connections for good: the pool ran dry and
+ * `$disconnect` hung. PostgreSQL has ended the transaction by then, so the connection is
+ * released here, and the error goes on to be retried.
+ */
+function releasingFailedCommits(factory: PrismaPg): PrismaPg {
+  const connect = factory.connect.bind(factory);
+  factory.connect = async () => {
+    const adapter = await connect();
+    const startTransaction = adapter.startTransaction.bind(adapter);
+    adapter.startTransaction = async (...args: Parameters<PgAdapter["startTransaction"]>): Promise<PgTransaction> => {
+      const tx = await startTransaction(...args);
+      const executeRaw = tx.executeRaw.bind(tx);
+      tx.executeRaw = async (query) => {
+        try {
+          return await executeRaw(query);
+        } catch (err) {
+          if (query.sql === "COMMIT" || query.sql === "ROLLBACK") await tx.rollback(); // releases the connection
+          throw err;
+        }
+      };
+      return tx;
+    };
+    return adapter;
+  };
+  return factory;
+}
+
+/**
+ * PostgreSQL's text cannot hold U+0000 (SQLite's can); a name or text from Lark with one in it
+ * failed the whole event ("invalid byte sequence for encoding UTF8: 0x00"). The character shows
+ * as nothing anyway, so it is left out of every string the bot stores.
+ */
+function withoutNulCharacters(factory: PrismaPg): PrismaPg {
+  const clean = <Q extends { args: unknown[] }>(query: Q): Q =>
+    query.args.some((a) => typeof a === "string" && a.includes("\0"))
+      ? { ...query, args: query.args.map((a) => (typeof a === "string" ? a.replaceAll("\0", "") : a)) }
+      : query;
+  const patch = <T extends Pick<PgAdapter, "queryRaw" | "executeRaw">>(target: T): T => {
+    const queryRaw = target.queryRaw.bind(target);
+    const executeRaw = target.executeRaw.bind(target);
+    target.queryRaw = (query) => queryRaw(clean(query));
+    target.executeRaw = (query) => executeRaw(clean(query));
+    return target;
+  };
+  const connect = factory.connect.bind(factory);
+  factory.connect = async () => {
+    const adapter = patch(await connect());
+    const startTransaction = adapter.startTransaction.bind(adapter);
+    adapter.startTransaction = async (...args: Parameters<PgAdapter["startTransaction"]>) => patch(await startTransaction(...args));
+    return adapter;
+  };
+  return factory;
+}
+
+/** Connections per instance: a few for parallel events and clicks, the sender and the jobs. */
+const POSTGRES_POOL_SIZE = 8;
+const CONFLICT_RETRIES = 8;
+
+/**
+ * Runs an interactive or batch transaction again when PostgreSQL aborted it for a
+ * serialization conflict or a deadlock (Prisma P2034): nothing of it was committed, and its
+ * work is a function of what it reads, so running it again is what a serial order would do.
+ */
+function retryingConflicts(db: Db): Db {
+  const transaction = db.$transaction.bind(db) as (...args: unknown[]) => Promise<unknown>;
+  const retried = async (...args: unknown[]): Promise<unknown> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await transaction(...args);
+      } catch (err) {
+        if (!isConflict(err) || attempt >= CONFLICT_RETRIES) throw err;
+        await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
+      }
+    }
+  };
+  return new Proxy(db, { get: (target, key, receiver) => (key === "$transaction" ? retried : Reflect.get(target, key, receiver)) });
+}
+
+function isConflict(err: unknown): boolean {
+  const e = err as { code?: string; message?: string; cause?: { code?: string } } | null;
+  return e?.code === "P2034" || e?.cause?.code === "40001" || e?.cause?.code === "40P01" || /could not serialize|deadlock detected/.test(e?.message ?? "");
+}
+
+/** Migrates the file, then opens it through Prisma's better-sqlite3 driver adapter. */
+async function openSqlite(databaseUrl: string): Promise<Db> {
   migrateDatabase(databaseUrl);
   installPlanCache();
   const adapter = oneStatementAtATime(withPlainIntegers(new PrismaBetterSQLite3(
@@ -38,6 +167,8 @@ export async function openDatabase(databaseUrl: string): Promise<Db> {
  * after anonymous writes; a reader holding an old snapshot only delays it to the next call.
  */
 export async function forgetErased(db: Db): Promise<void> {
+  // PostgreSQL has no such command: its old row versions go at the next vacuum (README, Anonymity).
+  if (clientDialect(db) === "postgres") return;
   await db.$queryRawUnsafe("PRAGMA wal_checkpoint(TRUNCATE)");
 }
 
@@ -152,7 +283,30 @@ function withPlainIntegers(factory: PrismaBetterSQLite3): PrismaBetterSQLite3 {
  * (status, startAt) index, 150 ms a query instead of 3 ms (bench/README.md, target 3).
  */
 export async function optimizeDatabase(db: Db): Promise<void> {
+  if (clientDialect(db) === "postgres") return; // autovacuum keeps PostgreSQL's statistics
   await db.$queryRawUnsafe("PRAGMA optimize=0x10002");
+}
+
+/**
+ * Inserts a job unless one with its key exists; true if inserted. A unique violation inside a
+ * PostgreSQL transaction aborts the whole transaction, so there the insert is an `INSERT … ON
+ * CONFLICT DO NOTHING` (createMany's skipDuplicates); SQLite refuses skipDuplicates, and there
+ * a failed statement leaves its transaction usable.
+ */
+export async function insertJobUnlessKeyExists(tx: Tx, data: Prisma.JobCreateManyInput): Promise<boolean> {
+  if (clientDialect(tx) === "postgres") {
+    // The SQLite client's types refuse skipDuplicates; both clients share the SQLite one's types.
+    const createMany = tx.job.createMany as unknown as (args: { data: Prisma.JobCreateManyInput[]; skipDuplicates: boolean }) => Promise<{ count: number }>;
+    const { count } = await createMany({ data: [data], skipDuplicates: true });
+    return count === 1;
+  }
+  try {
+    await tx.job.create({ data });
+    return true;
+  } catch (err) {
+    if (isUniqueViolation(err)) return false;
+    throw err;
+  }
 }
 
 /** True when the error is a unique-constraint violation (Prisma P2002). */

@@ -29,20 +29,14 @@ export function migrateDatabase(databaseUrl: string, migrationsDir = MIGRATIONS_
       "started_at" DATETIME NOT NULL DEFAULT current_timestamp,
       "applied_steps_count" INTEGER UNSIGNED NOT NULL DEFAULT 0)`);
     const applied: string[] = [];
-    const names = readdirSync(migrationsDir, { withFileTypes: true })
-      .filter((d) => d.isDirectory() && existsSync(join(migrationsDir, d.name, "migration.sql")))
-      .map((d) => d.name)
-      .sort();
-    for (const name of names) {
-      const sql = readFileSync(join(migrationsDir, name, "migration.sql"), "utf8");
-      const checksum = createHash("sha256").update(sql).digest("hex");
+    for (const { name, sql, checksum } of listMigrations(migrationsDir)) {
       const run = db.transaction(() => {
         const done = db
           .prepare(`SELECT checksum FROM "_prisma_migrations" WHERE migration_name = ? AND finished_at IS NOT NULL AND rolled_back_at IS NULL`)
           .get(name) as { checksum: string } | undefined;
         if (done) {
           if (done.checksum !== checksum) {
-            throw new Error(`migration ${name} was changed after it was applied (checksum mismatch)`);
+            throw changedAfterApplied(name);
           }
           return false;
         }
@@ -59,4 +53,27 @@ export function migrateDatabase(databaseUrl: string, migrationsDir = MIGRATIONS_
   } finally {
     db.close();
   }
+}
+
+export interface Migration {
+  name: string;
+  sql: string;
+  /** sha256 of the file, as `prisma migrate deploy` records it. */
+  checksum: string;
+}
+
+/** The migrations of a folder in the order they apply (their names begin with a timestamp). */
+export function listMigrations(migrationsDir: string): Migration[] {
+  return readdirSync(migrationsDir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(join(migrationsDir, d.name, "migration.sql")))
+    .map((d) => d.name)
+    .sort()
+    .map((name) => {
+      const sql = readFileSync(join(migrationsDir, name, "migration.sql"), "utf8");
+      return { name, sql, checksum: createHash("sha256").update(sql).digest("hex") };
+    });
+}
+
+export function changedAfterApplied(name: string): Error {
+  return new Error(`migration ${name} was changed after it was applied (checksum mismatch)`);
 }

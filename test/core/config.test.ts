@@ -8,6 +8,12 @@ describe("configuration", () => {
     expect(c).toMatchObject({ databaseUrl: "file:./data/zhibu.db", port: 3000, timezone: "Asia/Shanghai" });
   });
 
+  it("takes a PostgreSQL address as well as a SQLite file", () => {
+    for (const url of ["postgresql://zhibu:pw@db.internal:5432/zhibu", "postgres://zhibu@localhost/zhibu?host=/run/pg"]) {
+      expect(readConfig({ DATABASE_URL: url }).databaseUrl).toBe(url);
+    }
+  });
+
   it("reads a real app's settings", () => {
     const c = readConfig({ LARK_APP_ID: "cli_a1b2c3d4e5f60718", LARK_APP_SECRET: "s", LARK_ENCRYPT_KEY: "k", LARK_MODE: "webhook", LARK_DOMAIN: "lark" });
     expect(c.lark).toMatchObject({ appId: "cli_a1b2c3d4e5f60718", mode: "webhook", domain: "lark" });
@@ -21,7 +27,7 @@ describe("configuration", () => {
     [{ LARK_APP_ID: "app123" , LARK_APP_SECRET: "s"}, "LARK_APP_ID"],
     [{ LARK_APP_ID: "cli_a1b2c3d4e5f60718" }, "LARK_APP_SECRET"],
     [{ LARK_DOMAIN: "ftp://x" }, "LARK_DOMAIN"],
-    [{ DATABASE_URL: "postgres://x" }, "DATABASE_URL"],
+    [{ DATABASE_URL: "mysql://x" }, "DATABASE_URL"],
     [{ LARK_APP_ID: "cli_a1b2c3d4e5f60718", LARK_APP_SECRET: "s", LARK_MODE: "webhook" }, "LARK_ENCRYPT_KEY"],
   ])("names the bad variable in %j", (env, name) => {
     expect(() => readConfig(env)).toThrow(ConfigError);

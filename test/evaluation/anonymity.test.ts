@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { startTestBot, type TestBot } from "../support/harness.ts";
+import { tableNames } from "../support/database.ts";
 import type { DemoPerson } from "../../src/sandbox/demo.ts";
 import { holdMeeting } from "../minutes/helpers.ts";
 import { advanceTo, cardsTitled, fieldNames, lastCard, memberId, press, submitPeer, submitSelf, type Choice } from "./helpers.ts";
@@ -120,10 +121,7 @@ async function observe(t: TestBot): Promise<Observation> {
     for (const f of DROP_LOG_FIELD) delete entry[f];
     return JSON.stringify(entry);
   }));
-  const tables = await t.runtime.db.$queryRawUnsafe<Array<{ name: string }>>(
-    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_prisma%'",
-  );
-  for (const { name } of tables) {
+  for (const name of await tableNames(t.runtime.db)) {
     const rows = await t.runtime.db.$queryRawUnsafe<Array<Record<string, unknown>>>(`SELECT * FROM "${name}"`);
     add(`table:${name}`, rows.map((r) => JSON.stringify(Object.fromEntries(Object.entries(r).filter(([k]) => !DROP_COLUMN.test(k))), (_k, v) => (typeof v === "bigint" ? Number(v) : v))));
   }

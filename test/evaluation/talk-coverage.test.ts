@@ -10,6 +10,11 @@ beforeAll(async () => {
 });
 afterAll(() => t.stop());
 
+/** Branch 1's W9 (branch 2 has its own). */
+const branch1W9 = async () => {
+  const org = await t.runtime.db.partyOrg.findUniqueOrThrow({ where: { chatId: t.chats.branch1 } });
+  return t.runtime.db.earlyWarning.findFirstOrThrow({ where: { ruleId: "W9", orgId: org.id } });
+};
 const w9 = (openId: string) => t.botMessages(openId).filter((m) => seen(m).includes("W9"));
 
 describe("谈心谈话 coverage warning", () => {
@@ -46,7 +51,7 @@ describe("谈心谈话 coverage warning", () => {
   it("stays raised while only the secretary's and the committee's own pairs are done", async () => {
     await talkAll([t.people.s1, t.people.o1, t.people.x1]);
     await t.advance(DAY);
-    const warning = await t.runtime.db.earlyWarning.findFirstOrThrow({ where: { ruleId: "W9" } });
+    const warning = await branch1W9();
     expect(warning.clearedAt).toBeNull();
     expect(await t.runtime.db.heartTalk.count({ where: { doneAt: null, kind: "member_peer" } })).toBeGreaterThan(0);
   });
@@ -55,7 +60,7 @@ describe("谈心谈话 coverage warning", () => {
     await talkAll([t.people.d1, t.people.m1, t.people.m2, t.people.m3, t.people.m4, t.people.m5, t.people.pr1]);
     expect(await t.runtime.db.heartTalk.count({ where: { doneAt: null } })).toBe(0);
     await t.advance(DAY);
-    const warning = await t.runtime.db.earlyWarning.findFirstOrThrow({ where: { ruleId: "W9" } });
+    const warning = await branch1W9();
     expect(warning.clearedAt).not.toBeNull();
   });
 });

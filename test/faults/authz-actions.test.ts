@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestBot, type TestBot } from "../support/harness.ts";
+import { rowsWritten } from "../support/database.ts";
 import type { Tx } from "../../src/db/client.ts";
 import type { CardResponse } from "../../src/app/inbound.ts";
 import { CARD_SIZE_LIMIT } from "../../src/lark/cards.ts";
@@ -196,7 +197,6 @@ interface Cell {
   refused: boolean;
 }
 
-const changes = async (tx: Tx) => Number(((await tx.$queryRawUnsafe("SELECT total_changes() AS n")) as Array<{ n: bigint | number }>)[0]!.n);
 
 /** The ballot key on the peer card a person received for a round (only their card holds it). */
 function ballotKeyOf(openId: string, roundId: unknown): string | undefined {
@@ -215,9 +215,9 @@ async function runCell(row: ActionRow, role: RoleName, variant: Variant): Promis
   if (row.action === "evaluation.peer") value.b = ballotKeyOf(who.openId, value.r);
   const { result } = await inRolledBackTx(t, async (tx) => {
     await row.given?.(tx);
-    const [before, floor] = [await changes(tx), (await tx.outboxMessage.aggregate({ _max: { id: true } }))._max.id ?? 0];
+    const [before, floor] = [await rowsWritten(tx), (await tx.outboxMessage.aggregate({ _max: { id: true } }))._max.id ?? 0];
     const response = await pressCard(t, tx, cardClick(place, who, value, form));
-    return { response, wrote: (await changes(tx)) - before, queued: await tx.outboxMessage.count({ where: { id: { gt: floor } } }) };
+    return { response, wrote: (await rowsWritten(tx)) - before, queued: await tx.outboxMessage.count({ where: { id: { gt: floor } } }) };
   });
   const { response, wrote, queued } = result;
   const name = `${who.name}（${role}） ${row.action}${row.on ? `（${row.on}）` : ""} ${variant}`;

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestBot, type TestBot } from "../support/harness.ts";
+import { rowsWritten } from "../support/database.ts";
 import type { Tx } from "../../src/db/client.ts";
 import type { CardResponse } from "../../src/app/inbound.ts";
 import type { FakeMessage } from "../../src/sandbox/fake-platform/index.ts";
@@ -198,7 +199,6 @@ function forgedClicks(): fc.Arbitrary<Forged> {
 
 // ── what must hold ────────────────────────────────────────────────────────────────────────
 
-const changes = async (tx: Tx) => Number(((await tx.$queryRawUnsafe("SELECT total_changes() AS n")) as Array<{ n: bigint | number }>)[0]!.n);
 
 /** The organisation the core resolves the click to, or "mismatch" when chat and value disagree. */
 async function resolvedOrg(tx: Tx, f: Forged): Promise<number | "mismatch" | undefined> {
@@ -214,10 +214,10 @@ async function clickDirectly(f: Forged) {
     if (f.state !== "roundClosed" || String(f.value.a).startsWith("evaluation.")) await STATES[f.state](tx);
     const org = await resolvedOrg(tx, f);
     const onRoster = typeof org === "number" && !!(await tx.member.findFirst({ where: { orgId: org, openId: f.operator.openId, active: true } }));
-    const [before, floor] = [await changes(tx), (await tx.outboxMessage.aggregate({ _max: { id: true } }))._max.id ?? 0];
+    const [before, floor] = [await rowsWritten(tx), (await tx.outboxMessage.aggregate({ _max: { id: true } }))._max.id ?? 0];
     const response = await pressCard(t, tx, cardClick(f.place, f.operator, f.value, f.form));
     const queued = await tx.outboxMessage.findMany({ where: { id: { gt: floor } } });
-    return { response, onRoster, wrote: (await changes(tx)) - before, queued };
+    return { response, onRoster, wrote: (await rowsWritten(tx)) - before, queued };
   });
 }
 

@@ -1,13 +1,11 @@
 import type { SendLimits } from "../../src/lark/rate-limit.ts";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { Writable } from "node:stream";
 import { readConfig } from "../../src/core/config.ts";
 import { createLogger } from "../../src/core/log.ts";
 import { manualClock, type Clock } from "../../src/core/clock.ts";
 import { sandboxCredentials, startRuntime, type Runtime, type RuntimeOptions } from "../../src/runtime.ts";
 import { startSandbox, type SandboxHandle } from "../../src/sandbox/index.ts";
+import { freshDatabaseUrl } from "./database.ts";
 import { DEMO_CHATS, DEMO_PEOPLE, seedDemo, seedFakeWorld, type DemoPerson } from "../../src/sandbox/demo.ts";
 import { createFakePlatform, type FakeMessage, type FakePlatform } from "../../src/sandbox/fake-platform/index.ts";
 
@@ -20,6 +18,9 @@ export interface TestBot {
   runtime: Runtime;
   fake: FakePlatform;
   clock: Clock;
+  /** The bot's database: a SQLite file, or a PostgreSQL database in the Postgres pass. */
+  databaseUrl: string;
+  /** The SQLite file ("" in the PostgreSQL pass). */
   dbFile: string;
   logs: string[];
   people: typeof DEMO_PEOPLE;
@@ -81,7 +82,8 @@ export interface TestBotOptions {
 }
 
 export async function startTestBot(opts: TestBotOptions = {}): Promise<TestBot> {
-  const dbFile = opts.dbFile ?? join(mkdtempSync(join(tmpdir(), "zhibu-test-")), "test.db");
+  const databaseUrl = opts.dbFile ? `file:${opts.dbFile}` : await freshDatabaseUrl();
+  const dbFile = databaseUrl.startsWith("file:") ? databaseUrl.slice("file:".length) : "";
   const clock = manualClock(opts.start ?? DEFAULT_TEST_START);
   const logs: string[] = [];
   const sink = new Writable({
@@ -91,7 +93,7 @@ export async function startTestBot(opts: TestBotOptions = {}): Promise<TestBot> 
     },
   });
   const log = createLogger("info", sink);
-  const config = readConfig({ DATABASE_URL: `file:${dbFile}`, PORT: "0", ...opts.env });
+  const config = readConfig({ DATABASE_URL: databaseUrl, PORT: "0", ...opts.env });
   let fake: FakePlatform | undefined;
   // Lark's send limits are exercised by their own tests; here they would only slow settle().
   // Events that arrive together are processed in one transaction (a test machine is slower
@@ -107,7 +109,7 @@ export async function startTestBot(opts: TestBotOptions = {}): Promise<TestBot> 
     return runtime;
   };
   const longConnection = opts.transport === "websocket" ? await standaloneFake(clock, opts.seed ?? true) : undefined;
-  const boot = longConnection ? () => bootOverLongConnection(longConnection, dbFile, base, opts.seed ?? true) : bootSandbox;
+  const boot = longConnection ? () => bootOverLongConnection(longConnection, databaseUrl, base, opts.seed ?? true) : bootSandbox;
   if (longConnection) fake = longConnection.fake;
 
   let runtime = await boot();
@@ -120,6 +122,7 @@ export async function startTestBot(opts: TestBotOptions = {}): Promise<TestBot> 
       return fake!;
     },
     clock,
+    databaseUrl,
     dbFile,
     logs,
     people: DEMO_PEOPLE,
@@ -196,13 +199,13 @@ async function standaloneFake(clock: Clock, seed: boolean): Promise<StandaloneFa
  */
 async function bootOverLongConnection(
   standalone: StandaloneFake,
-  dbFile: string,
+  databaseUrl: string,
   base: Pick<RuntimeOptions, "log" | "clock" | "autoStart" | "sendLimits">,
   seed: boolean,
 ): Promise<Runtime> {
   const { fake, baseUrl } = standalone;
   const config = readConfig({
-    DATABASE_URL: `file:${dbFile}`,
+    DATABASE_URL: databaseUrl,
     PORT: "0",
     LARK_APP_ID: fake.options.appId,
     LARK_APP_SECRET: fake.options.appSecret,

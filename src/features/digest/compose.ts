@@ -45,14 +45,15 @@ export interface CommitteeExtras {
 }
 
 export function committeeDigestCard(committee: OrgInfo, period: Period, rows: CommitteeRow[], note: string | null | undefined, now: Date, lateFrom?: Date, extras?: CommitteeExtras) {
-  const columns = [...new Set(rows.flatMap((r) => r.sections.flatMap((s) => Object.keys(s.rollup ?? {}))))];
+  const byName = (a: CommitteeRow, b: CommitteeRow) => a.org.name.localeCompare(b.org.name, "zh");
+  // Columns as the branches list them, taken in name order: the same card whatever order the rows came in.
+  const columns = [...new Set([...rows].sort(byName).flatMap((r) => r.sections.flatMap((s) => Object.keys(s.rollup ?? {}))))];
   const toRow = (r: CommitteeRow) => {
     const cells = Object.assign({}, ...r.sections.map((s) => s.rollup ?? {})) as Record<string, string>;
     return { 支部: r.org.name, ...Object.fromEntries(columns.map((c) => [c, cells[c] ?? "缺项"])) };
   };
   const attention = rows.filter((r) => r.sections.some((s) => s.needsAttention));
   const fine = rows.filter((r) => !r.sections.some((s) => s.needsAttention));
-  const byName = (a: CommitteeRow, b: CommitteeRow) => a.org.name.localeCompare(b.org.name, "zh");
   const tableColumns = ["支部", ...columns].map((c, i) => ({ name: `c${i}`, display_name: c, data_type: "text", width: "auto" }));
   const asTable = (list: CommitteeRow[]) =>
     list.sort(byName).map((r) => {

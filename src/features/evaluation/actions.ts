@@ -188,7 +188,7 @@ async function materialsAction(ctx: ActionContext): Promise<CardResponse> {
 async function disposeAction(ctx: ActionContext): Promise<CardResponse> {
   const { org, actor } = who(ctx);
   const round = await roundForCard(ctx.tx, org.id, ctx.value.r);
-  const memberId = Number(ctx.value.m);
+  const memberId = rowNumber(ctx.value.m) ?? 0; // 0: no such member, the step is refused
   const { data, label } = await recordDisposalStep(ctx.tx, ctx.out, org, round, {
     memberId, step: text(ctx.form[`step_${memberId}`], 20), outcome: text(ctx.form[`outcome_${memberId}`], 30),
     meeting: text(ctx.form[`meeting_${memberId}`], 10), due: ctx.form[`due_${memberId}`], note: text(ctx.form[`note_${memberId}`], 200),

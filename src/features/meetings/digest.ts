@@ -92,8 +92,15 @@ function obligationsSection(org: OrgInfo, plan: Plan, now: Date): DigestSection 
     table: { columns: ["项目", "要求", "完成情况"], rows },
     lines: lines.length ? lines : [{ text: "本期各项要求均已落实或已安排。" }],
     needsAttention: attention,
-    rollup,
+    rollup: inColumnOrder(rollup),
   };
+}
+
+/** The committee's roll-up columns in the rules' order of meeting types, whatever the plan's order. */
+function inColumnOrder(rollup: Record<string, string>): Record<string, string> {
+  const order = Object.values(SHORT);
+  const rank = (k: string) => (order.includes(k) ? order.indexOf(k) : order.length);
+  return Object.fromEntries(Object.entries(rollup).sort(([a], [b]) => rank(a) - rank(b)));
 }
 
 type MeetingRow = Awaited<ReturnType<typeof loadMeetings>>[number];
