@@ -1,4 +1,5 @@
 import "./core/gc-tuning.ts"; // first: before the rest of the bot is loaded
+import { dialectOf } from "./db/client.ts";
 import { readConfig, ConfigError } from "./core/config.ts";
 import { createLogger } from "./core/log.ts";
 import { runningClock } from "./core/clock.ts";
@@ -19,7 +20,8 @@ async function main() {
   }
   const log = createLogger(config.logLevel);
   if (!config.lark) {
-    log.info("未配置 LARK_APP_ID：使用内置的模拟飞书开放平台（sandbox）与本地 SQLite 运行 / no LARK_APP_ID: running against the embedded fake platform");
+    const where = dialectOf(config.databaseUrl) === "postgres" ? "PostgreSQL 数据库" : "本地 SQLite";
+    log.info({ database: dialectOf(config.databaseUrl) }, `未配置 LARK_APP_ID：使用内置的模拟飞书开放平台（sandbox）与${where}运行 / no LARK_APP_ID: running against the embedded fake platform`);
   }
   // The sandbox's clock can be advanced from the page; it starts at BOT_CLOCK or now.
   const sandbox = config.lark ? {} : { clock: runningClock(config.clockStart ?? new Date()), ...startSandbox(log) };

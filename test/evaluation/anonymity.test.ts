@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { startTestBot, type TestBot } from "../support/harness.ts";
-import { tableNames } from "../support/database.ts";
+import { onPostgres, tableNames } from "../support/database.ts";
 import type { DemoPerson } from "../../src/sandbox/demo.ts";
 import { holdMeeting } from "../minutes/helpers.ts";
 import { advanceTo, cardsTitled, fieldNames, lastCard, memberId, press, submitPeer, submitSelf, type Choice } from "./helpers.ts";
@@ -101,6 +101,12 @@ function normalize(s: string): string {
 
 /** Wall-clock columns and random keys; everything else (bot-clock times included) is compared. */
 const DROP_COLUMN = /(At|Until)$|^(uuid|ballotToken|secret|lockedBy|attempts|linkCode)$/;
+/**
+ * On PostgreSQL the bot's transactions run in parallel, so which of two unrelated rows got the
+ * lower id, and which call reached the fake first, differ from run to run: there each output is
+ * compared as a multiset (sorted), without row ids. On SQLite everything is compared in order.
+ */
+const ROW_ID = onPostgres ? /^id$/ : /^$/;
 const DROP_LOG_FIELD = ["time", "pid", "hostname", "instanceId", "retryInMs", "database", "fakePlatform", "url"];
 
 async function observe(t: TestBot): Promise<Observation> {
@@ -123,7 +129,7 @@ async function observe(t: TestBot): Promise<Observation> {
   }));
   for (const name of await tableNames(t.runtime.db)) {
     const rows = await t.runtime.db.$queryRawUnsafe<Array<Record<string, unknown>>>(`SELECT * FROM "${name}"`);
-    add(`table:${name}`, rows.map((r) => JSON.stringify(Object.fromEntries(Object.entries(r).filter(([k]) => !DROP_COLUMN.test(k))), (_k, v) => (typeof v === "bigint" ? Number(v) : v))));
+    add(`table:${name}`, rows.map((r) => JSON.stringify(Object.fromEntries(Object.entries(r).filter(([k]) => !DROP_COLUMN.test(k) && !ROW_ID.test(k))), (_k, v) => (typeof v === "bigint" ? Number(v) : v))));
   }
   return observed;
 }
@@ -133,7 +139,13 @@ function firstDifference(x: Observation, y: Observation): string | undefined {
     const a = x[kind] ?? [];
     const b = y[kind] ?? [];
     for (let i = 0; i < Math.max(a.length, b.length); i++) {
-      if (a[i] !== b[i]) return `${kind} #${i}:\n  run 1: ${a[i]?.slice(0, 600)}\n  run 2: ${b[i]?.slice(0, 600)}`;
+      if (a[i] !== b[i]) {
+        // From a little before the first character that differs.
+        let at = 0;
+        while (at < (a[i]?.length ?? 0) && a[i]![at] === b[i]?.[at]) at++;
+        const from = Math.max(0, at - 200);
+        return `${kind} #${i} at ${at}:\n  run 1: …${a[i]?.slice(from, at + 400)}\n  run 2: …${b[i]?.slice(from, at + 400)}`;
+      }
     }
   }
   return undefined;
