@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestBot, textOf, type TestBot } from "../support/harness.ts";
+import { rowsWritten } from "../support/database.ts";
 import type { Tx } from "../../src/db/client.ts";
 import { DEMO_CHATS, type DemoPerson } from "../../src/sandbox/demo.ts";
 import { actionTable, commandTable, PERMISSION_TEXT } from "../../src/cli/commands-doc.ts";
@@ -142,8 +143,8 @@ function matrix(): Row[] {
 
 type Verdict = "allowed" | "refused";
 
-/** Rows this connection has changed so far (SQLite's total_changes()): a refusal writes only its reply. */
-const changes = async (tx: Tx) => Number(((await tx.$queryRawUnsafe("SELECT total_changes() AS n")) as Array<{ n: bigint | number }>)[0]!.n);
+/** Rows written so far (a refusal writes only its reply). */
+const changes = (tx: Tx) => rowsWritten(tx);
 
 interface Cell {
   row: Row;
