@@ -77,6 +77,8 @@ export class EventProcessor {
     let taken = 0;
     try {
       await this.db.$transaction(async (tx) => {
+        // From the first again: PostgreSQL may run the transaction a second time after a conflict.
+        taken = 0;
         while (taken < rows.length && (taken === 0 || performance.now() - started < this.batchBudgetMs)) {
           await this.bot.process(tx, JSON.parse(rows[taken]!.payload) as InboundEvent);
           taken++;
