@@ -136,9 +136,13 @@ function retryingConflicts(db: Db): Db {
   return new Proxy(db, { get: (target, key, receiver) => (key === "$transaction" ? retried : Reflect.get(target, key, receiver)) });
 }
 
-function isConflict(err: unknown): boolean {
-  const e = err as { code?: string; message?: string; cause?: { code?: string } } | null;
-  return e?.code === "P2034" || e?.cause?.code === "40001" || e?.cause?.code === "40P01" || /could not serialize|deadlock detected/.test(e?.message ?? "");
+export function isConflict(err: unknown): boolean {
+  // Prisma's P2034 from an interactive transaction; the driver adapter's own error (kind
+  // TransactionWriteConflict, PostgreSQL's 40001 or 40P01) from a batch `$transaction([...])`.
+  const e = err as { code?: string; message?: string; cause?: { code?: string; kind?: string; originalCode?: string } } | null;
+  const code = e?.cause?.originalCode ?? e?.cause?.code;
+  return e?.code === "P2034" || e?.cause?.kind === "TransactionWriteConflict" || code === "40001" || code === "40P01" ||
+    /TransactionWriteConflict|could not serialize|deadlock detected/.test(e?.message ?? "");
 }
 
 /** Migrates the file, then opens it through Prisma's better-sqlite3 driver adapter. */

@@ -2,7 +2,7 @@ import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EventProcessor } from "../../src/app/processor.ts";
 import { createLogger } from "../../src/core/log.ts";
-import type { Db } from "../../src/db/client.ts";
+import { isConflict, type Db } from "../../src/db/client.ts";
 import { startTestBot, textOf, type TestBot } from "../support/harness.ts";
 
 /**
@@ -45,5 +45,17 @@ describe("a transaction run again after a conflict", () => {
     expect(replies.every((m) => textOf(m).length > 0)).toBe(true);
     const events = await t.runtime.db.inboundEvent.findMany({ where: { eventType: "im.message.receive_v1" }, select: { status: true } });
     expect(events.every((e) => e.status === "done")).toBe(true);
+  });
+});
+
+describe("what counts as a conflict to run again", () => {
+  it("knows PostgreSQL's serialization failures in both shapes Prisma gives them, and nothing else", () => {
+    // Seen from a batch $transaction([...]) (the sender's markSent): the adapter's own error.
+    const adapterError = Object.assign(new Error("TransactionWriteConflict"), { name: "DriverAdapterError", cause: { kind: "TransactionWriteConflict" } });
+    expect(isConflict(adapterError)).toBe(true);
+    expect(isConflict(Object.assign(new Error("Transaction failed due to a write conflict or a deadlock"), { code: "P2034" }))).toBe(true);
+    expect(isConflict(Object.assign(new Error("x"), { cause: { originalCode: "40P01" } }))).toBe(true);
+    expect(isConflict(Object.assign(new Error("Unique constraint failed"), { code: "P2002" }))).toBe(false);
+    expect(isConflict(new Error("connection refused"))).toBe(false);
   });
 });
