@@ -1,7 +1,8 @@
 /**
  * Sliding-window limits as Lark documents them for message sends: 50/s and 1,000/min per
  * app, 5/s per chat or user. `reserve` answers how long to wait before a send is allowed.
- * In-process: with several instances, give each a share of the app limits (README).
+ * Per process; with several instances on PostgreSQL the claim also takes only what all
+ * instances together leave (shared-limits.ts).
  */
 export interface SendLimits {
   perAppPerSecond: number;
@@ -18,13 +19,13 @@ export const LARK_SEND_LIMITS: SendLimits = { perAppPerSecond: 50, perAppPerMinu
  * flight counts as arriving now, one that has been answered as arriving at the answer. Counted
  * at the decision alone, six messages reached one chat within one second of arrival.
  */
-const ARRIVAL_MARGIN_MS = 25;
+export const ARRIVAL_MARGIN_MS = 25;
 
 /**
  * Where a full minute ends, that difference could put one send too many into Lark's minute
  * and cost a pause of up to a minute; waiting 100 ms longer costs 0.2 % of the rate.
  */
-const MINUTE_GUARD_MS = 100;
+export const MINUTE_GUARD_MS = 100;
 
 /** How often to look again when every send that fills a window is still in flight. */
 const IN_FLIGHT_POLL_MS = 20;
@@ -58,7 +59,7 @@ export class SendLimiter {
   private readonly inFlight = new Map<string, Send[]>();
   private pausedUntil = 0;
 
-  constructor(private readonly limits: SendLimits = LARK_SEND_LIMITS, private readonly now: () => number = Date.now) {
+  constructor(readonly limits: SendLimits = LARK_SEND_LIMITS, private readonly now: () => number = Date.now) {
     this.second = new Window(limits.perAppPerSecond, 1000);
     this.minute = new Window(limits.perAppPerMinute, 60_000 + MINUTE_GUARD_MS);
   }

@@ -1,4 +1,5 @@
-import { forgetErased, type Db } from "../db/client.ts";
+import { clientDialect, forgetErased, type Db, type Tx } from "../db/client.ts";
+import { RECENT_ROWS, withinSharedLimits } from "./shared-limits.ts";
 import type { OutboxMessage } from "../generated/prisma/client.ts";
 import { describeError, type Logger } from "../core/log.ts";
 import { LarkCallError, type LarkGateway } from "./gateway.ts";
@@ -43,8 +44,8 @@ interface Head {
 }
 
 const ERASED = "{}";
-/** How far back `rememberRecentSends` looks (rows), well over a minute's sends of several instances. */
-const RECENT_ROWS = 20_000;
+/** How soon to look again when the other instances' sends have filled Lark's windows. */
+const SHARED_LIMIT_POLL_MS = 50;
 
 /** An erasable row's content once it is no longer needed: sent, or failed for good. */
 const erased = (row: Pick<OutboxMessage, "erasable">) => (row.erasable ? { content: ERASED } : {});
@@ -105,6 +106,8 @@ export class OutboxSender {
     // Rows another instance claimed first are not ours to send.
     const ours = new Set(mine.map((r) => r.id));
     for (const c of chosen) if (!ours.has(c.id)) this.limiter.settled(c.target);
+    // Left for another instance, or cut to what all instances leave of Lark's windows: look again soon.
+    if (mine.length < chosen.length) waitMs = Math.min(waitMs, SHARED_LIMIT_POLL_MS);
     if (mine.length === 0) {
       // Only when idle does the wait matter (after sending, the caller drains again at once).
       const later = await this.db.outboxMessage.findFirst({
@@ -147,10 +150,17 @@ export class OutboxSender {
     if (heads.length === 0) return [];
     const ids = heads.map((h) => h.id);
     const lockedUntil = new Date(now.getTime() + LOCK_MS);
-    await this.db.outboxMessage.updateMany({
-      where: { id: { in: ids }, OR: [{ status: "pending" }, { status: "sending", lockedUntil: { lt: now } }] },
-      data: { status: "sending", lockedBy: this.opts.instanceId, lockedUntil, attempts: { increment: 1 } },
-    });
+    const take = async (tx: Tx, claimed: number[]) =>
+      tx.outboxMessage.updateMany({
+        where: { id: { in: claimed }, OR: [{ status: "pending" }, { status: "sending", lockedUntil: { lt: now } }] },
+        data: { status: "sending", lockedBy: this.opts.instanceId, lockedUntil, attempts: { increment: 1 } },
+      });
+    if (clientDialect(this.db) === "postgres") {
+      // Possibly one of several instances: the app's limits are shared (shared-limits.ts).
+      await this.db.$transaction(async (tx) => take(tx, (await withinSharedLimits(tx, heads, this.limiter.limits, now.getTime())).map((h) => h.id)));
+    } else {
+      await take(this.db, ids);
+    }
     const mine = { id: { in: ids }, status: "sending", lockedBy: this.opts.instanceId, lockedUntil };
     await this.db.outboxMessage.updateMany({ where: { ...mine, firstTriedAt: null }, data: { firstTriedAt: now } });
     // A row found "sending" was in flight when its process stopped: it may have arrived.

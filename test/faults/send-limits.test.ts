@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestBot, type TestBot } from "../support/harness.ts";
 import { LARK_SEND_LIMITS } from "../../src/lark/rate-limit.ts";
 import { Outbox } from "../../src/lark/outbox.ts";
+import { arrivals, busiestSecond } from "./support/arrivals.ts";
 
 /**
  * Lark's limits as Lark counts them (issue 21 item 2): at most 5 messages to one chat or
@@ -34,34 +35,6 @@ async function untilQuiet(): Promise<void> {
   throw new Error("the bot did not finish sending within 2 minutes");
 }
 
-/** Message creates and replies as the platform received them: arrival time and receiving chat or person. */
-function arrivals(since: number): Array<{ at: number; target: string }> {
-  const out: Array<{ at: number; target: string }> = [];
-  for (const c of t.fake.calls) {
-    if (c.arrivedAt < since || c.method !== "POST") continue;
-    if (c.path === "/open-apis/im/v1/messages") {
-      const target = /"receive_id":"([^"]+)"/.exec(c.body)?.[1];
-      if (target) out.push({ at: c.arrivedAt, target });
-    } else {
-      const replied = /^\/open-apis\/im\/v1\/messages\/([^/]+)\/reply$/.exec(c.path)?.[1];
-      const chat = replied ? t.fake.message(replied)?.chatId : undefined;
-      if (chat) out.push({ at: c.arrivedAt, target: chat });
-    }
-  }
-  return out;
-}
-
-/** The most arrivals in any window shorter than a second. */
-function busiestSecond(times: number[]): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let most = 0;
-  for (let i = 0, j = 0; j < sorted.length; j++) {
-    while (sorted[j]! - sorted[i]! >= 1000) i++;
-    most = Math.max(most, j - i + 1);
-  }
-  return most;
-}
-
 describe("send limits at arrival", () => {
   it("hold during a fan-out to 300 members and a burst of 100 commands in one chat", async () => {
     const since = Date.now();
@@ -73,7 +46,7 @@ describe("send limits at arrival", () => {
       Array.from({ length: 100 }, () => t.fake.sendUserMessage({ chatId: t.chats.branch1, senderOpenId: t.people.m1.openId, text: "/帮助" })),
     );
     await untilQuiet();
-    const sent = arrivals(since);
+    const sent = arrivals(t, since);
     const perTarget = new Map<string, number[]>();
     for (const a of sent) perTarget.set(a.target, [...(perTarget.get(a.target) ?? []), a.at]);
     expect(perTarget.get(t.chats.branch1)?.length).toBeGreaterThanOrEqual(100); // every command answered

@@ -34,6 +34,8 @@ export interface TestBot {
   botMessages(chatOrOpenId: string): FakeMessage[];
   lastBotMessage(chatOrOpenId: string): FakeMessage | undefined;
   restart(): Promise<void>;
+  /** Another instance of the same deployment: its own runtime on the same database and platform (stop it yourself). */
+  startInstance(): Promise<Runtime>;
   stop(): Promise<void>;
 }
 
@@ -169,6 +171,9 @@ export async function startTestBot(opts: TestBotOptions = {}): Promise<TestBot> 
       // The old socket must be gone on the fake's side too, or a push could pick it.
       if (longConnection) await waitUntil(() => keep.wsConnections().length === 0, "the old long connection to close");
       runtime = await boot(keep);
+    },
+    async startInstance() {
+      return bootSandbox(fake!);
     },
     async stop() {
       await runtime.stop();
