@@ -118,8 +118,10 @@ const CONFLICT_RETRIES = 8;
 
 /**
  * Runs an interactive or batch transaction again when PostgreSQL aborted it for a
- * serialization conflict or a deadlock (Prisma P2034): nothing of it was committed, and its
- * work is a function of what it reads, so running it again is what a serial order would do.
+ * serialization conflict or a deadlock: nothing of it was committed, and its work is a
+ * function of what it reads, so running it again is what a serial order would do. So a
+ * callback must start from nothing on each try — state kept outside it (a counter, a list)
+ * is reset inside (processor.ts; test/core/transaction-retry.test.ts).
  */
 function retryingConflicts(db: Db): Db {
   const transaction = db.$transaction.bind(db) as (...args: unknown[]) => Promise<unknown>;

@@ -16,7 +16,8 @@ export async function withinSharedLimits<H extends { target: string }>(tx: Tx, h
   const newest = (await tx.outboxMessage.aggregate({ _max: { id: true } }))._max.id ?? 0;
   const minuteAgo = now - 60_000 - MINUTE_GUARD_MS - ARRIVAL_MARGIN_MS;
   const recent = await tx.outboxMessage.findMany({
-    where: { id: { gt: newest - RECENT_ROWS }, OR: [{ status: "sending" }, { sentAt: { gt: new Date(minuteAgo) } }] },
+    // In flight: claimed under a live lease (a killed instance's claim lapses with its lease).
+    where: { id: { gt: newest - RECENT_ROWS }, OR: [{ status: "sending", lockedUntil: { gt: new Date(now) } }, { sentAt: { gt: new Date(minuteAgo) } }] },
     select: { target: true, status: true, sentAt: true },
   });
   const secondAgo = now - 1000 - ARRIVAL_MARGIN_MS;

@@ -28,6 +28,9 @@ function senderAt(nowMs: { v: number }) {
   });
 }
 
+/** Lark's limits have their own tests (test/faults/send-limits*.test.ts); here they would only hold sends back. */
+const UNLIMITED = { perAppPerSecond: 1e6, perAppPerMinute: 1e6, perTargetPerSecond: 1e6 };
+
 describe("durable outbox and sender", () => {
   it("delivers each chat's messages in order, exactly once, through 5xx failures", async () => {
     const undo = t.fake.injectFault({ method: "POST", pathPattern: /\/im\/v1\/messages$/, status: 500, code: 1, times: 2 });
@@ -121,7 +124,7 @@ describe("durable outbox and sender", () => {
     const logs: string[] = [];
     const log = createLogger("info", { write: (line: string) => void logs.push(line) } as never);
     const now = { v: Date.now() };
-    const sender = new OutboxSender(t.runtime.db, t.runtime.gateway, new SendLimiter(undefined, () => now.v), log, { instanceId: "after-kill", now: () => now.v });
+    const sender = new OutboxSender(t.runtime.db, t.runtime.gateway, new SendLimiter(UNLIMITED, () => now.v), log, { instanceId: "after-kill", now: () => now.v });
     await enqueueTexts(t.chats.branch2, ["被打断的提醒（两小时前）", "被打断的提醒（十分钟前）"]);
     // What a process killed mid-send leaves: "sending", its claim expired, first tried then.
     for (const [text, agoMin] of [["两小时前", 120], ["十分钟前", 10]] as const) {
