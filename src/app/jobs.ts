@@ -1,6 +1,7 @@
 import type { Db, Tx } from "../db/client.ts";
 import type { Job } from "../generated/prisma/client.ts";
 import { insertJobUnlessKeyExists } from "../db/client.ts";
+import { claimNextDueJob } from "../db/claims.ts";
 import { describeError, type Logger } from "../core/log.ts";
 import type { Clock } from "../core/clock.ts";
 import { Outbox } from "../lark/outbox.ts";
@@ -89,26 +90,19 @@ export class JobRunner {
 
   /** Runs every job due by the bot's clock; returns how many ran. */
   async runDue(limit = 100): Promise<number> {
-    const now = this.clock.now();
-    const realNow = new Date();
-    const due = await this.db.job.findMany({
-      where: { OR: [{ status: "pending", runAt: { lte: now } }, { status: "running", lockedUntil: { lt: realNow } }] },
-      orderBy: [{ runAt: "asc" }, { id: "asc" }],
-      take: limit,
-    });
     let ran = 0;
-    for (const job of due) {
-      const { count } = await this.db.job.updateMany({
-        where: { id: job.id, OR: [{ status: "pending" }, { status: "running", lockedUntil: { lt: realNow } }] },
-        data: { status: "running", lockedBy: this.instanceId, lockedUntil: new Date(realNow.getTime() + this.lease.leaseMs), attempts: { increment: 1 } },
-      });
-      if (count !== 1) continue;
+    while (ran < limit) {
+      const realNow = new Date();
+      const lease = { by: this.instanceId, now: realNow, until: new Date(realNow.getTime() + this.lease.leaseMs) };
+      const id = await claimNextDueJob(this.db, lease, this.clock.now());
+      if (id === undefined) break;
+      const job = await this.db.job.findUniqueOrThrow({ where: { id } });
       let renewing: Promise<void> | undefined;
       const renew = setInterval(() => {
         renewing ??= this.renewLease(job.id).finally(() => (renewing = undefined));
       }, this.lease.heartbeatMs);
       try {
-        await this.runOne({ ...job, attempts: job.attempts + 1 });
+        await this.runOne(job);
       } finally {
         clearInterval(renew);
       }

@@ -1,4 +1,5 @@
 import type { Db } from "../db/client.ts";
+import { claimDueEvents } from "../db/claims.ts";
 import type { InboundEvent as InboundRow } from "../generated/prisma/client.ts";
 import { describeError, type Logger } from "../core/log.ts";
 import { Outbox } from "../lark/outbox.ts";
@@ -29,34 +30,9 @@ export class EventProcessor {
   /** Processes up to `limit` due events; returns how many were processed. */
   async runDue(limit = 50): Promise<number> {
     const now = new Date();
-    const candidates = await this.db.inboundEvent.findMany({
-      where: {
-        OR: [
-          { status: "pending", OR: [{ lockedUntil: null }, { lockedUntil: { lte: now } }] },
-          { status: "processing", lockedUntil: { lt: now } },
-        ],
-      },
-      orderBy: { id: "asc" },
-      take: limit,
-      select: { id: true },
-    });
-    if (candidates.length === 0) return 0;
-    const ids = candidates.map((c) => c.id);
-    const lockedUntil = new Date(now.getTime() + LOCK_MS);
-    await this.db.inboundEvent.updateMany({
-      where: {
-        id: { in: ids },
-        OR: [
-          { status: "pending", OR: [{ lockedUntil: null }, { lockedUntil: { lte: now } }] },
-          { status: "processing", lockedUntil: { lt: now } },
-        ],
-      },
-      data: { status: "processing", lockedBy: this.instanceId, lockedUntil, attempts: { increment: 1 } },
-    });
-    const mine = await this.db.inboundEvent.findMany({
-      where: { id: { in: ids }, status: "processing", lockedBy: this.instanceId, lockedUntil },
-      orderBy: { id: "asc" },
-    });
+    const ids = await claimDueEvents(this.db, { by: this.instanceId, now, until: new Date(now.getTime() + LOCK_MS) }, limit);
+    if (ids.length === 0) return 0;
+    const mine = await this.db.inboundEvent.findMany({ where: { id: { in: ids } }, orderBy: { id: "asc" } });
     for (let next = 0; next < mine.length; ) {
       await this.giveWay();
       next += await this.processBatch(mine.slice(next));

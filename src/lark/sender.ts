@@ -1,4 +1,5 @@
-import { clientDialect, forgetErased, type Db, type Tx } from "../db/client.ts";
+import { clientDialect, forgetErased, type Db } from "../db/client.ts";
+import { claimOutboxRows } from "../db/claims.ts";
 import { RECENT_ROWS, withinSharedLimits } from "./shared-limits.ts";
 import type { OutboxMessage } from "../generated/prisma/client.ts";
 import { describeError, type Logger } from "../core/log.ts";
@@ -40,7 +41,6 @@ export const UUID_WINDOW_MS = 55 * 60_000;
 interface Head {
   id: number;
   target: string;
-  status: string;
 }
 
 const ERASED = "{}";
@@ -138,38 +138,24 @@ export class OutboxSender {
           },
           orderBy: { id: "asc" },
           take: batch - due.length,
-          select: { id: true, target: true, status: true },
+          select: { id: true, target: true },
         })),
       );
     }
     return due;
   }
 
-  /** Claims the rows with one conditional update; returns those this instance got, in order. */
+  /** Claims the rows in one statement (db/claims.ts); returns those this instance got, in order. */
   private async claim(heads: Head[], now: Date): Promise<OutboxMessage[]> {
     if (heads.length === 0) return [];
-    const ids = heads.map((h) => h.id);
-    const lockedUntil = new Date(now.getTime() + LOCK_MS);
-    const take = async (tx: Tx, claimed: number[]) =>
-      tx.outboxMessage.updateMany({
-        where: { id: { in: claimed }, OR: [{ status: "pending" }, { status: "sending", lockedUntil: { lt: now } }] },
-        data: { status: "sending", lockedBy: this.opts.instanceId, lockedUntil, attempts: { increment: 1 } },
-      });
-    if (clientDialect(this.db) === "postgres") {
-      // Possibly one of several instances: the app's limits are shared (shared-limits.ts).
-      await this.db.$transaction(async (tx) => take(tx, (await withinSharedLimits(tx, heads, this.limiter.limits, now.getTime())).map((h) => h.id)));
-    } else {
-      await take(this.db, ids);
-    }
-    const mine = { id: { in: ids }, status: "sending", lockedBy: this.opts.instanceId, lockedUntil };
-    await this.db.outboxMessage.updateMany({ where: { ...mine, firstTriedAt: null }, data: { firstTriedAt: now } });
-    // A row found "sending" was in flight when its process stopped: it may have arrived.
-    const stale = heads.filter((h) => h.status === "sending").map((h) => h.id);
-    if (stale.length) await this.db.outboxMessage.updateMany({ where: { ...mine, id: { in: stale } }, data: { outcomeUnknown: true } });
-    return this.db.outboxMessage.findMany({
-      where: { id: { in: ids }, status: "sending", lockedBy: this.opts.instanceId, lockedUntil },
-      orderBy: { id: "asc" },
-    });
+    const lease = { by: this.opts.instanceId, now, until: new Date(now.getTime() + LOCK_MS) };
+    const ids =
+      clientDialect(this.db) === "postgres"
+        ? // Possibly one of several instances: the app's limits are shared (shared-limits.ts).
+          await this.db.$transaction(async (tx) => claimOutboxRows(tx, (await withinSharedLimits(tx, heads, this.limiter.limits, now.getTime())).map((h) => h.id), lease))
+        : await claimOutboxRows(this.db, heads.map((h) => h.id), lease);
+    if (ids.length === 0) return [];
+    return this.db.outboxMessage.findMany({ where: { id: { in: ids } }, orderBy: { id: "asc" } });
   }
 
   private async runConcurrently(rows: OutboxMessage[]): Promise<void> {
