@@ -47,6 +47,8 @@ export class Dispatcher {
   }
 
   private async route(call: IncomingCall): Promise<ApiResponse> {
+    const delay = this.faults.delayFor(call.method, call.path);
+    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
     const fault = this.faults.check(call.method, call.path);
     if (fault) throw fault;
     // Unknown paths 404 before auth, so a wrong URL in the bot is reported as such.

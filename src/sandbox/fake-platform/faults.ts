@@ -45,6 +45,13 @@ export function rateLimitError(limit: number, resetSeconds: number): ApiError {
   });
 }
 
+/** A slow Open Platform: matching calls are answered only after `ms`. */
+export interface SlowdownSpec {
+  method?: string;
+  pathPattern?: RegExp;
+  ms: number;
+}
+
 interface ActiveFault extends FaultSpec {
   remaining: number;
 }
@@ -52,6 +59,7 @@ interface ActiveFault extends FaultSpec {
 /** Injected and random faults. Checked before any route runs, so a fault never has side effects. */
 export class FaultInjector {
   private faults: ActiveFault[] = [];
+  private slowdowns: SlowdownSpec[] = [];
   private probabilityRandom = mulberry32(1);
   private random: { config: RandomFaultConfig; next: () => number } | undefined;
 
@@ -63,8 +71,22 @@ export class FaultInjector {
     };
   }
 
+  slowDown(spec: SlowdownSpec): () => void {
+    this.slowdowns.push(spec);
+    return () => {
+      this.slowdowns = this.slowdowns.filter((s) => s !== spec);
+    };
+  }
+
+  /** How long to hold the answer to this call (0: answer at once). */
+  delayFor(method: string, path: string): number {
+    const hit = this.slowdowns.find((s) => (!s.method || s.method.toUpperCase() === method.toUpperCase()) && (!s.pathPattern || matches(s.pathPattern, path)));
+    return hit?.ms ?? 0;
+  }
+
   clear(): void {
     this.faults = [];
+    this.slowdowns = [];
   }
 
   setRandom(config: RandomFaultConfig | undefined): void {

@@ -6,7 +6,7 @@ import { registerAuthRoutes, TokenStore } from "./auth.ts";
 import { resolveOptions, type PlatformContext, type ResolvedOptions } from "./context.ts";
 import { Deliverer, type DeliverOptions, type DeliveryResult, type HttpResult, type PushMode, type SignedRequestOptions } from "./delivery.ts";
 import { Dispatcher } from "./dispatch.ts";
-import { FaultInjector, type FaultSpec, type RandomFaultConfig } from "./faults.ts";
+import { FaultInjector, type FaultSpec, type RandomFaultConfig, type SlowdownSpec } from "./faults.ts";
 import { Router } from "./http.ts";
 import { RateLimiter, type RateLimitConfig } from "./rate-limits.ts";
 import { botCalendarId, registerCalendarRoutes } from "./routes/calendar.ts";
@@ -101,6 +101,8 @@ export class FakePlatform {
   // ---- faults and limits -------------------------------------------------------------------
   injectFault(spec: FaultSpec): () => void { return this.faults.inject(spec); }
   clearFaults(): void { this.faults.clear(); }
+  /** Answers matching calls only after a delay (a slow platform: sends stay in flight). */
+  slowDown(spec: SlowdownSpec): () => void { return this.faults.slowDown(spec); }
   setRateLimits(config: Partial<RateLimitConfig>): void { this.rateLimiter.set(config); }
   setRandomFaults(config: RandomFaultConfig | null): void { this.faults.setRandom(config ?? undefined); }
 

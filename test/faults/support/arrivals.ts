@@ -1,7 +1,7 @@
-import type { TestBot } from "../../support/harness.ts";
+import type { FakePlatform } from "../../../src/sandbox/fake-platform/index.ts";
 
 /** Message creates and replies as the platform received them: arrival time and receiving chat or person. */
-export function arrivals(t: TestBot, since: number): Array<{ at: number; target: string }> {
+export function arrivals(t: { fake: FakePlatform }, since: number): Array<{ at: number; target: string }> {
   const out: Array<{ at: number; target: string }> = [];
   for (const c of t.fake.calls) {
     if (c.arrivedAt < since || c.method !== "POST") continue;

@@ -52,21 +52,31 @@ export class ChildBot {
     readonly fake: FakePlatform,
     readonly creds: Credentials,
     readonly port: number,
-    readonly dbFile: string,
+    readonly databaseUrl: string,
     readonly db: Db,
     private readonly env: Record<string, string>,
+    /** Instances of a shared deployment leave the fake and the database to whoever made them. */
+    private readonly ownsWorld = true,
   ) {}
 
   static async create(opts: { env?: Record<string, string> } = {}): Promise<ChildBot> {
     const creds = randomCredentials();
     const port = await freePort();
-    const dbFile = join(mkdtempSync(join(tmpdir(), "zhibu-child-")), "bot.db");
+    const databaseUrl = `file:${join(mkdtempSync(join(tmpdir(), "zhibu-child-")), "bot.db")}`;
     const fake = createFakePlatform({ ...creds, botBaseUrl: `http://127.0.0.1:${port}`, deliveryTimeoutMs: 5_000 });
     await fake.listen();
     seedFakeWorld(fake);
-    const db = await openDatabase(`file:${dbFile}`);
+    const db = await openDatabase(databaseUrl);
     await seedDemoDatabase(db, systemClock(), "Asia/Shanghai");
-    return new ChildBot(fake, creds, port, dbFile, db, opts.env ?? {});
+    return new ChildBot(fake, creds, port, databaseUrl, db, opts.env ?? {});
+  }
+
+  /**
+   * One of several instances of one deployment: the same fake Open Platform (which pushes to
+   * the deployment's load balancer), credentials and database, and its own port.
+   */
+  static async instance(world: { fake: FakePlatform; creds: Credentials; databaseUrl: string; db: Db }, env: Record<string, string> = {}): Promise<ChildBot> {
+    return new ChildBot(world.fake, world.creds, await freePort(), world.databaseUrl, world.db, env, false);
   }
 
   get url(): string {
@@ -77,13 +87,18 @@ export class ChildBot {
     return !!this.child && this.child.exitCode === null && this.child.signalCode === null;
   }
 
+  /** The running process's id (an instance's claims are marked "<pid>-…"). */
+  get pid(): number | undefined {
+    return this.running ? this.child!.pid : undefined;
+  }
+
   /** Everything the bot printed so far, over all its lives. */
   allOutput(): string {
     return this.output.join("");
   }
 
   /** Starts the bot and resolves once /healthz answers. */
-  async start(): Promise<void> {
+  async start(env: Record<string, string> = {}): Promise<void> {
     if (this.running) throw new Error("the bot is already running");
     const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("LARK_") && k !== "DATABASE_URL" && k !== "PORT" && k !== "BOT_CLOCK"));
     const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
@@ -97,10 +112,11 @@ export class ChildBot {
         LARK_VERIFICATION_TOKEN: this.creds.verificationToken,
         LARK_MODE: "webhook",
         LARK_DOMAIN: this.fake.baseUrl!,
-        DATABASE_URL: `file:${this.dbFile}`,
+        DATABASE_URL: this.databaseUrl,
         PORT: String(this.port),
         LOG_LEVEL: "info",
         ...this.env,
+        ...env,
       },
     });
     this.child = child;
@@ -141,6 +157,7 @@ export class ChildBot {
 
   async dispose(): Promise<void> {
     await this.stop();
+    if (!this.ownsWorld) return;
     await this.db.$disconnect();
     await this.fake.close();
   }
