@@ -41,6 +41,14 @@ export async function orgById(tx: Tx, id: number): Promise<OrgInfo | undefined> 
   return org ? toOrgInfo(org) : undefined;
 }
 
+/**
+ * The organisation's active secretary. There is one by rule (appointing a new one steps the old
+ * one down); the order only makes the answer the same on every database should data ever hold two.
+ */
+export async function secretaryOf(tx: Tx, orgId: number) {
+  return tx.member.findFirst({ where: { orgId, active: true, post: "secretary" }, orderBy: { id: "asc" } });
+}
+
 export async function actorIn(tx: Tx, orgId: number, openId: string): Promise<Actor | undefined> {
   const m = await tx.member.findFirst({ where: { orgId, openId, active: true } });
   return m ? toActor(m, (await groupLeaders(tx, [m])).has(m.id)) : undefined;

@@ -1,3 +1,4 @@
+import { secretaryOf } from "./actors.ts";
 import type { Db } from "../db/client.ts";
 import type { OutboxMessage } from "../generated/prisma/client.ts";
 import { describeError, type Logger } from "../core/log.ts";
@@ -14,7 +15,7 @@ export async function notifyPermanentFailures(db: Db, rows: OutboxMessage[], log
     try {
       await db.$transaction(async (tx) => {
         const org = await tx.partyOrg.findUnique({ where: { id: orgId } });
-        const secretary = await tx.member.findFirst({ where: { orgId, post: "secretary", active: true } });
+        const secretary = await secretaryOf(tx, orgId);
         if (!org || !secretary) return;
         const relevant = failed.filter((r) => r.target !== secretary.openId);
         if (relevant.length === 0) return;

@@ -28,7 +28,7 @@ export async function scoringScope(tx: Tx, org: OrgInfo, now: Date): Promise<Sco
 }
 
 async function assertYearOpen(tx: Tx, orgId: number, year: number): Promise<void> {
-  const published = await tx.appraisalRound.findFirst({ where: { orgId, year, status: "published" } });
+  const published = await tx.appraisalRound.findFirst({ where: { orgId, year, status: "published" }, orderBy: { id: "asc" } });
   if (published) throw new UsageError(`${year} 年度的评议结果已经发布（「${published.name}」），评星记分已封存，不能再修改。`);
 }
 

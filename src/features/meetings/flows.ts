@@ -1,3 +1,4 @@
+import { secretaryOf } from "../../app/actors.ts";
 import type { OrgInfo } from "../../app/context.ts";
 import type { Tx } from "../../db/client.ts";
 import type { Outbox } from "../../lark/outbox.ts";
@@ -66,7 +67,7 @@ export async function answerMeeting(
 
 async function tellChairOfLeave(tx: Tx, out: Outbox, org: OrgInfo, m: MeetingView, memberId: number, reason: string): Promise<void> {
   const who = await tx.member.findUnique({ where: { id: memberId } });
-  const to = m.chair?.openId ?? (await tx.member.findFirst({ where: { orgId: org.id, post: "secretary", active: true } }))?.openId;
+  const to = m.chair?.openId ?? (await secretaryOf(tx, org.id))?.openId;
   if (!who || !to || to === who.openId) return;
   await out.text({ openId: to }, `【请假】${who.name} 请假不参加 ${meetingTitle(m)}（${formatDay(m.startAt, org.timezone)}${formatClock(m.startAt, org.timezone)}）。事由：${reason.trim()}`);
 }

@@ -1,5 +1,5 @@
 import type { Bot } from "../../app/bot.ts";
-import { orgById } from "../../app/actors.ts";
+import { orgById, secretaryOf } from "../../app/actors.ts";
 import type { OrgInfo } from "../../app/context.ts";
 import { cancelJobs, ensureJob, type JobContext } from "../../app/jobs.ts";
 import type { Tx } from "../../db/client.ts";
@@ -95,7 +95,7 @@ async function remindJob(ctx: JobContext): Promise<void> {
 async function warnQuorumRisk(tx: Tx, out: Outbox, org: OrgInfo, m: MeetingView): Promise<void> {
   const q = await meetingQuorum(tx, m);
   if (!q.applies || q.attending >= q.needed) return;
-  const to = m.chair?.openId ?? (await tx.member.findFirst({ where: { orgId: org.id, post: "secretary", active: true } }))?.openId;
+  const to = m.chair?.openId ?? (await secretaryOf(tx, org.id))?.openId;
   if (!to) return;
   const who = q.kind === "committee" ? "支委" : "有表决权的正式党员";
   await out.text(
@@ -153,7 +153,7 @@ async function tellChair(tx: Tx, out: Outbox, org: OrgInfo, m: MeetingView, rows
   const leave = rows.filter((r) => r.final === "leave");
   const absent = rows.filter((r) => r.final === "absent");
   if (!leave.length && !absent.length) return;
-  const secretary = await tx.member.findFirst({ where: { orgId: org.id, post: "secretary", active: true } });
+  const secretary = await secretaryOf(tx, org.id);
   const to = new Set([m.chair?.openId, secretary?.openId].filter((x): x is string => !!x));
   const text = [
     `【考勤明细】${meetingTitle(m)}（${formatDay(m.startAt, org.timezone)}）`,

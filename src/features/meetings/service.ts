@@ -1,3 +1,4 @@
+import { secretaryOf } from "../../app/actors.ts";
 import type { Tx } from "../../db/client.ts";
 import { clip } from "../../app/args.ts";
 import { PermissionError, UsageError, type OrgInfo } from "../../app/context.ts";
@@ -317,7 +318,7 @@ async function defaultChair(tx: Tx, orgId: number, draft: MeetingDraft): Promise
     const g = await tx.partyGroup.findUnique({ where: { id: draft.groupId } });
     if (g?.leaderId) return g.leaderId;
   }
-  const secretary = await tx.member.findFirst({ where: { orgId, active: true, post: "secretary" } });
+  const secretary = await secretaryOf(tx, orgId);
   return secretary?.id ?? null;
 }
 
@@ -328,7 +329,7 @@ async function defaultChair(tx: Tx, orgId: number, draft: MeetingDraft): Promise
  */
 async function defaultRecorder(tx: Tx, orgId: number) {
   const officer = await tx.member.findFirst({ where: { orgId, active: true, post: { not: null }, committeeDuty: "organization" }, orderBy: { id: "asc" } });
-  return officer ?? (await tx.member.findFirst({ where: { orgId, active: true, post: "secretary" } }));
+  return officer ?? (await secretaryOf(tx, orgId));
 }
 
 /** The form's words for the default recorder: "不选则为组织委员 李明". */

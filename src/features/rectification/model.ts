@@ -34,9 +34,7 @@ export function visibleInGroup(item: { disclosure: string }): boolean {
   return item.disclosure === "branch" || item.disclosure === "published";
 }
 
-export async function secretaryOf(tx: Tx, orgId: number) {
-  return tx.member.findFirst({ where: { orgId, active: true, post: "secretary" }, orderBy: { id: "asc" } });
-}
+export { secretaryOf } from "../../app/actors.ts";
 
 /** Appends to an item's history; the actor's name is looked up now so history reads well later. */
 export async function recordEvent(
