@@ -131,10 +131,18 @@ describe("evidence sent in the chat", () => {
   it("requires evidence before submitting, and accepts a link as evidence", async () => {
     const { o1 } = t.people;
     const item = await createFromFeature(t, { orgId: branch1, source: "minutes", scope: "individual", problem: "未按时报送学习材料", ownerMemberId: await memberIdOf(t, t.chats.branch1, o1.openId), dueDate: new Date("2026-04-10T00:00:00+08:00"), createdBy: "bot" });
-    const card = lastCard(t, o1.openId, "未按时报送学习材料");
+    const card = lastCard(t, o1.openId, "未按时报送学习材料")!;
+    // Said on the card before anyone presses: no 确认提交？ dialog that ends in a refusal (issue 17 item 9).
+    const submitButton = (c: unknown) => JSON.stringify(c).match(/\{"tag":"button","name":"submit_btn"[^]*?"behaviors"/)?.[0] ?? "";
+    expect(textOf(card)).toContain("提交验收前至少要有一份佐证材料");
+    expect(textOf(card)).toContain("「记录进展」只写进处理记录；「作为佐证材料」会交给验收人核验");
+    expect(submitButton(card.content)).not.toContain("confirm");
     const refused = await press(t, o1, card, "rect.submit", { note: "" });
     expect(toastOf(refused)).toContain("提交验收前请至少提供一份佐证材料");
     await press(t, o1, card, "rect.evidence", { note: "https://docs.example.com/study/3" });
+    const withEvidence = t.fake.message(card.messageId)!;
+    expect(submitButton(withEvidence.content)).toContain("确认提交？");
+    expect(textOf(withEvidence)).not.toContain("提交验收前至少要有一份佐证材料");
     const row = await itemRow(t, item.id);
     expect(row.evidence[0]).toMatchObject({ kind: "link", content: "https://docs.example.com/study/3" });
     expect(row.status).toBe("in_progress");

@@ -93,6 +93,8 @@ export function itemCardData(item: ItemFull, role: ItemRole | undefined, now: Da
     historyMore: history.length > HISTORY_LINES ? `（共 ${history.length} 条，只显示最近 ${HISTORY_LINES} 条；完整记录发送 /整改 #${item.seqNo} 历史）` : "",
     showReport: !!act?.canReport && open && item.status !== "submitted",
     showSubmit: !!act?.isOwner && open && item.status !== "submitted",
+    // Said before anyone presses 提交验收: without evidence it is refused, so no 确认提交？ first.
+    submitNeeds: act?.isOwner && open && item.status !== "submitted" && item.evidence.length === 0 ? "提交验收前至少要有一份佐证材料：写在上面点「作为佐证材料」，或把图片、文件发给我。" : "",
     showVerify: !!act?.canVerify && item.status === "submitted",
     showPublish: !!act?.isCommittee && item.scope !== "branch",
     publishLabel: item.disclosure === "published" ? "取消公开" : "在支部公开",
