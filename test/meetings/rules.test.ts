@@ -106,7 +106,10 @@ describe("reading what people type", () => {
     expect(p("3月10日 14:00-16:00")).toMatchObject({ start: at("2026-03-10T14:00:00+08:00"), end: at("2026-03-10T16:00:00+08:00") });
     expect(p("2026-03-10T14:30")).toMatchObject({ consumed: 1 });
     expect(p("2026-02-30 14:00")).toHaveProperty("error");
-    expect(p("明天 14:00")).toHaveProperty("error");
+    // Words too (issue 17): read against the clock, and marked so the reply echoes them first.
+    expect(p("明天 14:00")).toMatchObject({ start: at("2026-03-03T14:00:00+08:00"), consumed: 2, natural: true });
+    expect(p("2026-03-10 14:30")).toMatchObject({ natural: false });
+    expect(p("过几天 14:00")).toHaveProperty("error");
     expect(parsePickerDateTime("2026-03-10 14:30 +0800", undefined, TZ)).toEqual(at("2026-03-10T14:30:00+08:00"));
     expect(parsePickerDateTime("2026-03-10 +0800", "09:00 +0800", TZ)).toEqual(at("2026-03-10T09:00:00+08:00"));
   });

@@ -36,9 +36,9 @@ describe("an item recorded by hand, carried to a verified close", () => {
   });
 
   it("rejects a bad date with an example", async () => {
-    await t.say(t.people.s1, t.chats.branch1, "/整改 新增 @刘洋 下周五 学习笔记", { mentions: [t.people.m1] });
+    await t.say(t.people.s1, t.chats.branch1, "/整改 新增 @刘洋 过几天 学习笔记", { mentions: [t.people.m1] });
     const text = textOf(t.lastBotMessage(t.chats.branch1));
-    expect(text).toContain("「下周五」不是有效的期限");
+    expect(text).toContain("「过几天」不是有效的期限");
     expect(text).toContain("正确示例：/整改 新增");
   });
 

@@ -90,7 +90,13 @@ describe.skipIf(!chromium)("browser sandbox at /sandbox", () => {
   it("as a member, clicking 参加 on a meeting notice updates the card in place", async () => {
     await s.actAs(P.s1.openId);
     await s.openChat(branch1);
-    await s.type("/安排 党员大会 2026-03-20 14:30 三楼会议室 学习贯彻全会精神");
+    // The time in words: the bot shows the date with its weekday, and schedules on 确认安排.
+    await s.type("/安排 党员大会 下周五 下午3点 三楼会议室 学习贯彻全会精神");
+    const confirm = await s.waitFor(s.card("请确认：支部党员大会"));
+    expect(await confirm.innerText()).toContain("理解为 3月13日（周五）15:00");
+    await s.screenshot("05a-schedule-confirm.png");
+    await confirm.locator(".card-btn", { hasText: "确认安排" }).click();
+    await s.toast("已安排");
     const card = await s.waitFor(s.card("会议通知"));
     const messageId = await card.getAttribute("data-id");
     expect(await card.innerText()).toContain("参加 0 人");

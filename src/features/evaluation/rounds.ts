@@ -5,12 +5,12 @@ import { UsageError, type OrgInfo } from "../../app/context.ts";
 import { roleLabel, type MemberClass, type Post } from "../../app/roles.ts";
 import { isCategory, loadCatalogue, parseStoredCatalogue, type Catalogue } from "./catalogue.ts";
 import { ballotCheckOf, newBallotKey } from "./ballots.ts";
-import { addDays, dayOf, deadlineLabel, endOfDay, parseDay, yearOf } from "./time.ts";
+import { addDays, dayOf, deadlineLabel, endOfDay, parseDueDay, yearOf } from "./time.ts";
 
 export type Round = AppraisalRound;
 export const PEER_PAGE_SIZE = 10;
 export const DEFAULT_ROUND_DAYS = 14;
-export const START_EXAMPLE = "/评议 开始 2025年度民主评议 截止 2026-03-20";
+export const START_EXAMPLE = "/评议 开始 2025年度民主评议 截止 下月底";
 
 export interface Participant {
   memberId: number;
@@ -72,12 +72,12 @@ function appraisalYear(name: string, now: Date, tz: string): number {
   return m ? Number(m[1]) : yearOf(now, tz);
 }
 
-/** Parses "截止 2026-03-20" (or a bare date); defaults to two weeks from today. */
+/** Parses "截止 下月底" / "截止 2026-03-20" (or a bare date); defaults to two weeks from today. */
 export function parseDeadline(text: string | undefined, now: Date, tz: string): Date {
   const today = dayOf(now, tz);
   if (!text) return endOfDay(addDays(today, DEFAULT_ROUND_DAYS), tz);
-  const day = parseDay(text);
-  if (!day) throw new UsageError(`截止日期「${echo(text)}」看不懂，请写成 年-月-日。`, START_EXAMPLE);
+  const day = parseDueDay(text, now, tz);
+  if (!day) throw new UsageError(`截止日期「${echo(text)}」看不懂，请写成 下月底、下周五、12月31日 或 年-月-日。`, START_EXAMPLE);
   if (day < today) throw new UsageError(`截止日期 ${day} 已经过去，请给今天或以后的日期。`, START_EXAMPLE);
   return endOfDay(day, tz);
 }
@@ -213,7 +213,7 @@ export async function markPeerPageDone(tx: Tx, roundId: number, memberId: number
 
 export async function extendDeadline(tx: Tx, round: Round, org: OrgInfo, text: string | undefined, now: Date): Promise<Round> {
   if (round.status !== "open") throw new UsageError(`「${round.name}」已经截止，不能再改截止日期。`);
-  if (!text) throw new UsageError("缺少新的截止日期。", "/评议 延期 2026-03-27");
+  if (!text) throw new UsageError("缺少新的截止日期。", "/评议 延期 下月底");
   const deadline = parseDeadline(text, now, org.timezone);
   return tx.appraisalRound.update({ where: { id: round.id }, data: { deadline } });
 }

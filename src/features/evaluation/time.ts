@@ -1,8 +1,8 @@
 import { dayjs } from "../../core/time.ts";
-import { addDays, dayOf, localTime, parseDay } from "../rectification/dates.ts";
+import { addDays, dayOf, localTime, parseDay, parseDueDay } from "../rectification/dates.ts";
 
 
-export { addDays, dayOf, localTime, parseDay };
+export { addDays, dayOf, localTime, parseDay, parseDueDay };
 
 const WEEKDAY = ["周日", "周一", "周二", "周三", "周四", "周五", "周六"];
 

@@ -15,9 +15,10 @@ import { formatRulesText, resetRules, saveFrequency, saveReminderOffsets, saveTh
 import {
   EXCLUSION_GROUNDS, approvalText, exclusionChoices, exclusionGroundOf, attendanceOf, attendanceOfMany, correctAttendance, createMeeting, fullMemberCount, listExclusions,
   loadMeeting, loadRules, markMakeupDone, recorderHint, meetingBySeq, parseSeq, pendingMakeups, recordExclusion, requireManage,
-  resolveMember, revokeExclusion, upcomingMeetings, recentMeetings, SEQ_EXAMPLE,
-  type MeetingView,
+  resolveMember, revokeExclusion, upcomingMeetings, recentMeetings, SEQ_EXAMPLE, SCHEDULE_EXAMPLE,
+  type MeetingDraft, type MeetingView,
 } from "./service.ts";
+import { confirmCardData } from "./confirm.ts";
 import { formatDay, offsetLabel, parseOffset, zoned } from "./time.ts";
 import { dayOf, parseDay } from "../rectification/dates.ts";
 import { FINAL_LABEL, TYPE_LABEL, TYPE_WORDS, type FinalStatus, type MeetingType, type Rsvp } from "./types.ts";
@@ -110,24 +111,24 @@ async function scheduleCommand(deps: FlowDeps, ctx: CommandContext) {
   }
   const args = parseScheduleArgs(ctx.args, ctx.mentions, ctx.now, org.timezone, groups.map((g) => g.name));
   const person = async (m?: { openId: string; name: string }) => (m ? (await resolveMember(ctx.tx, org.id, m.openId, m.name)).id : undefined);
-  const { meeting, notes } = await createMeeting(
-    ctx.tx,
-    org,
-    {
-      type: args.type,
-      start: args.start,
-      end: args.end,
-      durationMin: args.durationMin,
-      place: args.place,
-      topic: args.topic,
-      chairId: await person(args.chair),
-      recorderId: await person(args.recorder),
-      lecturerId: await person(args.lecturer),
-      groupId: args.groupName ? groups.find((g) => g.name === args.groupName)?.id : undefined,
-    },
-    actor,
-    ctx.now,
-  );
+  const draft: MeetingDraft = {
+    type: args.type,
+    start: args.start,
+    end: args.end,
+    durationMin: args.durationMin,
+    place: args.place,
+    topic: args.topic,
+    chairId: await person(args.chair),
+    recorderId: await person(args.recorder),
+    lecturerId: await person(args.lecturer),
+    groupId: args.groupName ? groups.find((g) => g.name === args.groupName)?.id : undefined,
+  };
+  if (args.naturalWords) {
+    // A time read from words is shown back with its weekday; nothing is scheduled before 确认安排.
+    await ctx.replyCard("meeting-confirm", await confirmCardData(ctx.tx, org, draft, args.naturalWords, actor, ctx.now));
+    return;
+  }
+  const { meeting, notes } = await createMeeting(ctx.tx, org, draft, actor, ctx.now);
   await publishMeeting(ctx.tx, ctx.out, org, meeting, ctx.now, deps, (template, data, opts) => ctx.replyCard(template, data, opts));
   if (notes.length) await ctx.reply(notes.join("\n"));
 }
@@ -152,7 +153,7 @@ async function meetingsCommand(ctx: CommandContext) {
 
 // ───────────────────────────── /改期, /取消 ─────────────────────────────
 
-const RESCHEDULE_EXAMPLE = "/改期 #12 2026-03-27 14:30";
+const RESCHEDULE_EXAMPLE = "/改期 #12 下周五 14:30";
 const CANCEL_EXAMPLE = "/取消 #12 与上级会议冲突，另行通知";
 
 async function rescheduleCommand(deps: FlowDeps, ctx: CommandContext) {
@@ -358,7 +359,7 @@ async function rulesCommand(ctx: CommandContext) {
 export function registerMeetingCommands(bot: Bot, deps: FlowDeps): void {
   bot
     .command({ name: "计划", aliases: ["plan"], group: GROUP, summary: "查看全年三会一课计划与完成情况（党委群：各下级支部情况）", usage: "/计划 [年份]", example: "/计划 2026", permission: "member", scope: "org", run: (ctx) => planCommand(bot, ctx) })
-    .command({ name: "安排", aliases: ["schedule"], group: GROUP, summary: "安排会议（不带参数则发出填写表单）", usage: "/安排 <类型> <YYYY-MM-DD HH:mm> [地点] [主题…] [主持 @成员] [记录 @成员] [主讲 @成员]", example: "/安排 党员大会 2026-03-20 14:30 三楼会议室 学习贯彻全会精神", permission: "member", scope: "branch", access: "支委；党小组组长只能安排本小组的党小组会", run: (ctx) => scheduleCommand(deps, ctx) })
+    .command({ name: "安排", aliases: ["schedule"], group: GROUP, summary: "安排会议（不带参数则发出填写表单）", usage: "/安排 <类型> <时间，如 下周五 14:30> [地点] [主题…] [主持 @成员] [记录 @成员] [主讲 @成员]", example: SCHEDULE_EXAMPLE, permission: "member", scope: "branch", access: "支委；党小组组长只能安排本小组的党小组会", run: (ctx) => scheduleCommand(deps, ctx) })
     .command({ name: "会议", aliases: ["meetings"], group: GROUP, summary: "查看近期会议；带编号则显示该会议的通知卡片", usage: "/会议 [#编号]", example: "/会议 #12", permission: "member", scope: "branch", run: meetingsCommand })
     .command({ name: "改期", aliases: ["reschedule"], group: GROUP, summary: "会议改期并通知应到人员", usage: "/改期 #编号 <YYYY-MM-DD HH:mm>", example: RESCHEDULE_EXAMPLE, permission: "member", scope: "branch", access: "支委；党小组组长只能改期本小组的党小组会", run: (ctx) => rescheduleCommand(deps, ctx) })
     .command({ name: "取消", aliases: ["cancel"], group: GROUP, summary: "取消会议并通知应到人员", usage: "/取消 #编号 <原因>", example: CANCEL_EXAMPLE, permission: "member", scope: "branch", access: "支委；党小组组长只能取消本小组的党小组会", run: (ctx) => cancelCommand(deps, ctx) })

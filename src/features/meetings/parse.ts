@@ -1,7 +1,7 @@
 import { UsageError } from "../../app/context.ts";
 import type { Mention } from "../../app/inbound.ts";
 import { SCHEDULE_EXAMPLE, LESSON_EXAMPLE } from "./service.ts";
-import { parseDateTime, parseOffset } from "./time.ts";
+import { parseDateTime, parseOffset, TIME_EXAMPLES } from "./time.ts";
 import { TYPE_CHOICES, TYPE_WORDS, type MeetingType } from "./types.ts";
 import { echo } from "../../app/args.ts";
 
@@ -17,6 +17,8 @@ export interface ScheduleArgs {
   recorder?: Mention;
   lecturer?: Mention;
   groupName?: string;
+  /** The words the time was read from, when they were words (明天 14:30): echoed before scheduling. */
+  naturalWords?: string;
 }
 
 type Role = "chair" | "recorder" | "lecturer";
@@ -32,7 +34,7 @@ export function parseMeetingType(word: string | undefined): MeetingType {
 /** Reads a date and time at args[i…] or explains, with an example, what was wrong. */
 export function requireDateTime(args: string[], i: number, now: Date, tz: string, example: string) {
   const t = parseDateTime(args, i, now, tz);
-  if ("error" in t) throw new UsageError(`${t.error}时间请写成 YYYY-MM-DD HH:mm（24 小时制）。`, example);
+  if ("error" in t) throw new UsageError(`${t.error}时间可以写成 ${TIME_EXAMPLES}，或 YYYY-MM-DD HH:mm。`, example);
   return t;
 }
 
@@ -40,7 +42,7 @@ export function parseScheduleArgs(args: string[], mentions: Mention[], now: Date
   const type = parseMeetingType(args[0]);
   const example = type === "party_lesson" ? LESSON_EXAMPLE : SCHEDULE_EXAMPLE;
   const time = requireDateTime(args, 1, now, tz, example);
-  const parsed: ScheduleArgs = { type, start: time.start, end: time.end };
+  const parsed: ScheduleArgs = { type, start: time.start, end: time.end, naturalWords: time.natural ? args.slice(1, 1 + time.consumed).join(" ") : undefined };
   const words: string[] = [];
   let nextMention = 0;
   let pendingRole: Role | undefined;

@@ -246,8 +246,8 @@ export interface MeetingDraft {
   groupId?: number;
 }
 
-export const SCHEDULE_EXAMPLE = "/安排 党员大会 2026-03-20 14:30 三楼会议室 学习贯彻全会精神";
-export const LESSON_EXAMPLE = "/安排 党课 2026-03-25 15:00 三楼会议室 主讲 @李明 党史专题";
+export const SCHEDULE_EXAMPLE = "/安排 党员大会 下周五 14:30 三楼会议室 学习贯彻全会精神";
+export const LESSON_EXAMPLE = "/安排 党课 下周三 15:00 三楼会议室 主讲 @李明 党史专题";
 
 export async function resolveMember(tx: Tx, orgId: number, openId: string, name?: string): Promise<PersonRef> {
   const m = await tx.member.findFirst({ where: { orgId, openId, active: true } });
@@ -304,7 +304,7 @@ async function checkStructure(tx: Tx, org: OrgInfo, draft: MeetingDraft): Promis
     const groups = await tx.partyGroup.findMany({ where: { orgId: org.id }, orderBy: { id: "asc" } });
     if (groups.length === 0) throw new UsageError("本支部还没有党小组。支委可用 /党小组 新建 第一党小组 @组长 新建。");
     if (groups.length > 1) {
-      throw new UsageError(`请写明是哪个党小组：${groups.map((g) => g.name).join("、")}。`, `/安排 党小组会 2026-03-18 19:00 ${groups[0]!.name} 活动室`);
+      throw new UsageError(`请写明是哪个党小组：${groups.map((g) => g.name).join("、")}。`, `/安排 党小组会 下周二 19:00 ${groups[0]!.name} 活动室`);
     }
     draft.groupId = groups[0]!.id;
   }
@@ -346,8 +346,11 @@ export async function loadRules(tx: Tx, orgId: number): Promise<BranchRules> {
   return effectiveRules((await tx.meetingRules.findUnique({ where: { orgId } })) ?? undefined);
 }
 
-/** Creates a meeting with its number and expected attendees. Returns notes for the reply. */
-export async function createMeeting(tx: Tx, org: OrgInfo, draft: MeetingDraft, actor: Actor, now: Date): Promise<{ meeting: MeetingView; notes: string[] }> {
+/**
+ * Every check a new meeting passes (place, structure, who may schedule it, time and overlaps),
+ * without changing anything; returns its end. Also run before a scheduling is confirmed.
+ */
+export async function checkDraft(tx: Tx, org: OrgInfo, draft: MeetingDraft, actor: Actor, now: Date): Promise<Date> {
   if (org.kind !== "branch") throw new UsageError("会议只能在党支部群里安排。");
   // What the form's inputs take: longer text would not fit the announcement card.
   if ((draft.place?.trim().length ?? 0) > 200 || (draft.topic?.trim().length ?? 0) > 200) {
@@ -357,8 +360,19 @@ export async function createMeeting(tx: Tx, org: OrgInfo, draft: MeetingDraft, a
   const group = draft.groupId ? await tx.partyGroup.findFirst({ where: { id: draft.groupId, orgId: org.id } }) : null;
   if (draft.groupId && !group) throw new UsageError("所选党小组不属于本支部。");
   requireManage(actor, draft.type, group?.leaderId ?? null);
-  const end = draft.end ?? new Date(draft.start.getTime() + (draft.durationMin ?? DEFAULT_DURATION[draft.type]) * 60_000);
+  const end = draftEnd(draft);
   await checkTime(tx, org, draft.start, end, now);
+  return end;
+}
+
+/** When a draft meeting ends: as typed, or after its duration, or the type's usual length. */
+export function draftEnd(draft: MeetingDraft): Date {
+  return draft.end ?? new Date(draft.start.getTime() + (draft.durationMin ?? DEFAULT_DURATION[draft.type]) * 60_000);
+}
+
+/** Creates a meeting with its number and expected attendees. Returns notes for the reply. */
+export async function createMeeting(tx: Tx, org: OrgInfo, draft: MeetingDraft, actor: Actor, now: Date): Promise<{ meeting: MeetingView; notes: string[] }> {
+  const end = await checkDraft(tx, org, draft, actor, now);
   const { nextMeetingNo } = await tx.partyOrg.update({ where: { id: org.id }, data: { nextMeetingNo: { increment: 1 } }, select: { nextMeetingNo: true } });
   const created = await tx.meeting.create({
     data: {

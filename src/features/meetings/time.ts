@@ -1,5 +1,6 @@
 import { dayjs, zoned } from "../../core/time.ts";
 import { echo } from "../../app/args.ts";
+import { readNaturalDateTime } from "../../core/natural-time.ts";
 
 
 export { zoned };
@@ -47,7 +48,12 @@ export interface ParsedTime {
   end?: Date;
   /** How many argument tokens were used. */
   consumed: number;
+  /** Read from words (明天, 下周五 下午3点, 12月15日): worth echoing with its weekday before acting on it. */
+  natural?: boolean;
 }
+
+/** Ways to write a meeting's time that work on any day they are read. */
+export const TIME_EXAMPLES = "明天 14:30、下周五 下午3点、下周三 9:00-11:00";
 
 const FULL_DATE = /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$/;
 const SHORT_DATE = /^(\d{1,2})[-/.月](\d{1,2})日?$/;
@@ -81,9 +87,9 @@ export function parseDateTime(args: string[], i: number, now: Date, tz: string):
   else if (short) {
     [m, d] = [Number(short[1]), Number(short[2])];
     y = yearFor(m, d, now, tz);
-  } else return { error: dateToken ? `看不懂日期「${echo(dateToken)}」。` : "缺少会议日期和时间。" };
+  } else return readWords(args, i, now, tz) ?? { error: dateToken ? `看不懂日期「${echo(dateToken)}」。` : "缺少会议日期和时间。" };
   const clock = CLOCK.exec(clockToken);
-  if (!clock) return { error: clockToken ? `看不懂时间「${echo(clockToken)}」，请写成 24 小时制，如 14:30。` : "缺少开始时间（如 14:30）。" };
+  if (!clock) return readWords(args, i, now, tz) ?? { error: clockToken ? `看不懂时间「${echo(clockToken)}」，请写成 14:30 或 下午3点。` : "缺少开始时间（如 14:30）。" };
   const start = wallTime(y, m, d, Number(clock[1]), Number(clock[2]), tz);
   if (!start) return { error: `日期或时间「${echo(`${dateToken} ${clockToken}`)}」不存在。` };
   let end: Date | undefined;
@@ -91,7 +97,22 @@ export function parseDateTime(args: string[], i: number, now: Date, tz: string):
     end = wallTime(y, m, d, Number(clock[3]), Number(clock[4]), tz);
     if (!end || end <= start) return { error: `结束时间应晚于开始时间：「${echo(clockToken)}」。` };
   }
-  return { start, end, consumed };
+  return { start, end, consumed, natural: !full };
+}
+
+/** The date and time in words (明天 14:30, 下周五 下午3点); an error when the time of day is missing. */
+function readWords(args: string[], i: number, now: Date, tz: string): ParsedTime | { error: string } | undefined {
+  const r = readNaturalDateTime(args, i, now, tz);
+  if (!r) return undefined;
+  const words = args.slice(i, i + r.consumed).join(" ");
+  if (!r.clock) return { error: `「${echo(words)}」只写了日期，还缺开始时间（如 ${words} 14:30）。` };
+  const [y, m, d] = r.day.split("-").map(Number) as [number, number, number];
+  const at = (clock: string) => wallTime(y, m, d, Number(clock.slice(0, 2)), Number(clock.slice(3)), tz);
+  const start = at(r.clock);
+  if (!start) return { error: `日期或时间「${echo(words)}」不存在。` };
+  const end = r.endClock ? at(r.endClock) : undefined;
+  if (r.endClock && (!end || end <= start)) return { error: `结束时间应晚于开始时间：「${echo(words)}」。` };
+  return { start, end, consumed: r.consumed, natural: true };
 }
 
 /**

@@ -4,7 +4,7 @@ import { UsageError, type CommandContext, type OrgInfo } from "../../app/context
 import { isSecretary } from "../../app/roles.ts";
 import type { Mention } from "../../app/inbound.ts";
 import { roleOf, type ItemRole } from "./access.ts";
-import { dayOf, localTime, parseDay } from "./dates.ts";
+import { dayOf, localTime, parseDueDay } from "./dates.ts";
 import { SCOPE_WORDS, type RectificationScope } from "./labels.ts";
 import { findItemBySeq, isFollowUp, memberName, visibleInGroup, type ItemFull } from "./model.ts";
 import { awaitingVerification, applyFilter, countItems, countsLine, FILTER_WORDS, groupView, orgItems, ownedItems, type ListFilter } from "./queries.ts";
@@ -17,7 +17,7 @@ import {
 import { ITEM_CARD } from "./notify.ts";
 
 const GROUP = "整改";
-export const ADD_EXAMPLE = "/整改 新增 @刘洋 2026-04-30 学习笔记不完整 措施：每月补写学习心得";
+export const ADD_EXAMPLE = "/整改 新增 @刘洋 下月底 学习笔记不完整 措施：每月补写学习心得";
 const ADD_USAGE = "/整改 新增 [支部|委员|个人] @责任人… [验收 @验收人] <YYYY-MM-DD|长期> <问题> [措施：…]";
 const USAGE = `/整改（支委：登记表单） | ${ADD_USAGE} | /整改 列表 [我的|逾期|待验收|全部] | /整改 #编号 [进展|佐证|提交|通过|退回|期限|公开|取消公开|历史] … | /整改 设置 [提醒 7,3,1] [加急 3]`;
 const SUBCOMMANDS = "新增、列表、#编号（查看、进展、佐证、提交、通过、退回、期限、公开、历史）、设置";
@@ -93,8 +93,8 @@ async function addCommand(ctx: CommandContext): Promise<void> {
   const dateWord = words.shift();
   if (!dateWord) throw new UsageError("缺少整改期限和问题。", ADD_EXAMPLE);
   const longTerm = dateWord === "长期" || dateWord === "长期坚持";
-  const dueOn = longTerm ? undefined : parseDay(dateWord);
-  if (!longTerm && !dueOn) throw new UsageError(`「${echo(dateWord)}」不是有效的期限。请写日期（如 2026-04-30），长期坚持的事项写「长期」。`, ADD_EXAMPLE);
+  const dueOn = longTerm ? undefined : parseDueDay(dateWord, ctx.now, org.timezone);
+  if (!longTerm && !dueOn) throw new UsageError(`「${echo(dateWord)}」不是有效的期限。请写日期（如 下月底、下周五、12月31日），长期坚持的事项写「长期」。`, ADD_EXAMPLE);
   const [problem, measures] = words.join(" ").split(/措施[:：]/).map((s) => s.trim());
   if (!problem) throw new UsageError("缺少问题描述。", ADD_EXAMPLE);
   scope ??= owners.length ? "individual" : "branch";
@@ -238,11 +238,11 @@ async function showItem(ctx: CommandContext, item: ItemFull, role: ItemRole): Pr
   await ctx.replyCard(ITEM_CARD, itemCardData(item, role, ctx.now), { cardRef: `rect:${item.id}:view:${ctx.message.messageId}` });
 }
 
-function parseDeadline(word: string | undefined, seq: number): NewDeadline {
-  const example = `/整改 #${seq} 期限 2026-04-30`;
+function parseDeadline(word: string | undefined, seq: number, now: Date, tz: string): NewDeadline {
+  const example = `/整改 #${seq} 期限 下月底`;
   if (!word) throw new UsageError("缺少新的期限。", example);
   if (word === "长期" || word === "长期坚持") return { longTerm: true };
-  const dueOn = parseDay(word);
+  const dueOn = parseDueDay(word, now, tz);
   if (!dueOn) throw new UsageError(`「${echo(word)}」不是有效的日期。`, example);
   return { dueOn };
 }
@@ -281,7 +281,7 @@ async function itemCommand(ctx: CommandContext, seq: number, verb: string | unde
       answer = await returnItem(ctx.tx, ctx.out, item, role, text, ctx.now);
       break;
     case "期限":
-      answer = await changeDeadline(ctx.tx, ctx.out, item, role, parseDeadline(ctx.args[2], seq), ctx.now);
+      answer = await changeDeadline(ctx.tx, ctx.out, item, role, parseDeadline(ctx.args[2], seq, ctx.now, item.org.timezone), ctx.now);
       break;
     case "公开":
       answer = await setDisclosure(ctx.tx, ctx.out, item, role, true, ctx.now);

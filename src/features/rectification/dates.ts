@@ -1,4 +1,5 @@
 import { dayjs } from "../../core/time.ts";
+import { readNaturalDay } from "../../core/natural-time.ts";
 
 
 /** Reminders go out at this local time, so nobody is woken by one. */
@@ -32,6 +33,11 @@ export function parseDay(text: string): string | undefined {
   if (!m) return undefined;
   const day = `${m[1]}-${m[2]!.padStart(2, "0")}-${m[3]!.padStart(2, "0")}`;
   return dayjs.utc(day).format("YYYY-MM-DD") === day ? day : undefined;
+}
+
+/** A deadline as typed: a date (2026-04-30, 2026年4月30日) or words (下周五, 12月31日, 月底, 下月底). */
+export function parseDueDay(text: string, now: Date, tz: string): string | undefined {
+  return parseDay(text) ?? readNaturalDay(text, now, tz);
 }
 
 /** Card date pickers answer "2026-04-30 +0800"; the day is what counts. */

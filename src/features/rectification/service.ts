@@ -44,13 +44,13 @@ export async function createRectificationItem(tx: Tx, input: NewRectificationIte
   const org = await tx.partyOrg.findUnique({ where: { id: input.orgId } });
   if (!org) throw new Error(`createRectificationItem: no organisation ${input.orgId}`);
   const problem = input.problem.trim();
-  if (!problem) throw new UsageError("整改问题不能为空，请写明具体问题。", "/整改 新增 @张三 2026-04-30 学习笔记不完整");
+  if (!problem) throw new UsageError("整改问题不能为空，请写明具体问题。", "/整改 新增 @张三 下月底 学习笔记不完整");
   const owner = await resolveOwner(tx, org.id, input.scope, input.ownerMemberId);
   const verifier = await resolveVerifier(tx, org, owner, input.verifierMemberId);
   const today = dayOf(input.now, org.timezone);
   const longTerm = input.longTerm === true;
   const dueOn = longTerm ? null : input.dueDate ? dayOf(input.dueDate, org.timezone) : addDays(today, DEFAULT_DUE_DAYS);
-  if (dueOn && dueOn < today) throw new UsageError(`整改期限 ${dueOn} 已经过去，请给一个今天或以后的日期。`, "/整改 新增 @张三 2026-04-30 学习笔记不完整");
+  if (dueOn && dueOn < today) throw new UsageError(`整改期限 ${dueOn} 已经过去，请给一个今天或以后的日期。`, "/整改 新增 @张三 下月底 学习笔记不完整");
   const seqNo = await takeItemNo(tx, org.id);
   const item = await tx.rectificationItem.create({
     data: {
@@ -97,7 +97,7 @@ async function resolveOwner(tx: Tx, orgId: number, scope: RectificationScope, ow
     if (m.memberClass === "pending") throw new UsageError(`${m.name} 的身份还待书记确认，确认为党员后才能作为整改事项的责任人。`);
     return m;
   }
-  if (scope !== "branch") throw new UsageError("个人或支委委员的整改事项需要指定责任人（请 @ 责任人）。", "/整改 新增 @张三 2026-04-30 学习笔记不完整");
+  if (scope !== "branch") throw new UsageError("个人或支委委员的整改事项需要指定责任人（请 @ 责任人）。", "/整改 新增 @张三 下月底 学习笔记不完整");
   const secretary = await secretaryOf(tx, orgId);
   if (!secretary) throw new UsageError("本组织还没有书记，无法确定支部层面事项的责任人。请先用 /角色 设置书记，或 @ 一位责任人。");
   return secretary;
