@@ -7,8 +7,12 @@
  * platform in a child of its own, so the platform's bookkeeping does not run on the bot's event
  * loop; on two cores the three share the machine as a bot, Lark and a client would.
  *
+ * Then the PostgreSQL columns (issue 15): targets 1–3 once with one instance and once with two
+ * instances on one database, where Debian's postgresql is installed.
+ *
  * Options: --runs N (default 3), --fresh (re-seed even if a seeded database is cached),
- * --quick (shorter loads and one run: a smoke test of the harness, not a measurement).
+ * --quick (shorter loads and one run: a smoke test of the harness, not a measurement),
+ * --no-postgres (the SQLite runs only).
  */
 import { execSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -23,7 +27,8 @@ import { fakeWorld } from "./lib/world.ts";
 import { runIngest, type IngestResult } from "./scenarios/ingest.ts";
 import { runSignin, type SigninResult } from "./scenarios/signin.ts";
 import { waitForDelivery, waitForDigestCompute, type ComputeResult, type DeliveryResult } from "./scenarios/digest.ts";
-import { writeReport, type BenchResults } from "./lib/report.ts";
+import { writeReport, type BenchResults, type PostgresColumn } from "./lib/report.ts";
+import { findPostgresBin, startBenchPostgres, type BenchPostgres } from "./lib/postgres.ts";
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
@@ -100,7 +105,7 @@ async function runTargets12(i: number, base2000: string, base500: string): Promi
   log(`run ${i}: target 1 (load average ${loadNow})`);
   const plan = planFor(2000);
   const f1 = await startFake(plan, false);
-  const bot1 = await launch({ databaseFile: copyOf(base2000, `events-${i}`), fakeUrl: f1.url, clock: AFTERNOON, sendLimits: LIMITS_OFF });
+  const bot1 = await launch({ database: copyOf(base2000, `events-${i}`), fakeUrl: f1.url, clock: AFTERNOON, sendLimits: LIMITS_OFF });
   const ingest = await runIngest(f1.fake, bot1.url, plan, {
     closedSeconds: 2, openRate: 300, openSeconds: quick ? 3 : 10, connections: 50, perCommandEvents: quick ? 50 : 150, log,
   });
@@ -111,9 +116,9 @@ async function runTargets12(i: number, base2000: string, base500: string): Promi
   log(`run ${i}: target 2 (load average ${load()})`);
   const f2 = await startFake(plan, true);
   const storm = copyOf(base2000, `storm-${i}`);
-  const bot2 = await launch({ databaseFile: storm, fakeUrl: f2.url, clock: AFTERNOON });
+  const bot2 = await launch({ database: storm, fakeUrl: f2.url, clock: AFTERNOON });
   const signin = await runSignin(f2.fake, bot2.url, {
-    members: 25, windowSeconds: quick ? 10 : 60, redeliveredShare: 0.1, doubleClickShare: 0.05, databaseFile: storm, log,
+    members: 25, windowSeconds: quick ? 10 : 60, redeliveredShare: 0.1, doubleClickShare: 0.05, database: storm, log,
   });
   log(`  sign-in storm: p99 ${signin.p99.toFixed(1)} ms, ${signin.signedIn}/${signin.expectedSignIns} signed in`);
   await bot2.stop();
@@ -121,7 +126,7 @@ async function runTargets12(i: number, base2000: string, base500: string): Promi
 
   const small = planFor(500);
   const f3 = await startFake(small, false);
-  const bot500 = await launch({ databaseFile: copyOf(base500, `digest500-${i}`), fakeUrl: f3.url, clock: new Date(DIGEST_TIME.getTime() - 3000), sendLimits: LIMITS_OFF, probe: true });
+  const bot500 = await launch({ database: copyOf(base500, `digest500-${i}`), fakeUrl: f3.url, clock: new Date(DIGEST_TIME.getTime() - 3000), sendLimits: LIMITS_OFF, probe: true });
   const growth500 = await waitForDigestCompute(bot500, small);
   log(`  digests of 500 branches computed in ${growth500.seconds.toFixed(2)} s`);
   await bot500.stop();
@@ -148,7 +153,7 @@ async function runTargets34(base2000: string): Promise<RunB[]> {
     const loadNow = load();
     log(`run ${i}: target 3, weekly digests of ${plan.branches} branches (load average ${loadNow})`);
     const { fake, url } = await startFake(plan, true);
-    const bot = await launch({ databaseFile: copyOf(base2000, `digest-${i}`), fakeUrl: url, clock: new Date(DIGEST_TIME.getTime() - 3000), probe: true });
+    const bot = await launch({ database: copyOf(base2000, `digest-${i}`), fakeUrl: url, clock: new Date(DIGEST_TIME.getTime() - 3000), probe: true });
     const compute = await waitForDigestCompute(bot, plan);
     log(`  run ${i}: computed in ${compute.seconds.toFixed(2)} s, ${compute.statements} statements; delivering…`);
     pending.push(
@@ -163,6 +168,71 @@ async function runTargets34(base2000: string): Promise<RunB[]> {
   return Promise.all(pending);
 }
 
+/** Starts `count` instances of the bot on one database, each on its own port. */
+async function launchInstances(count: number, opts: Parameters<typeof startBot>[0]): Promise<BotHandle[]> {
+  const bots: BotHandle[] = [];
+  for (let i = 0; i < count; i++) bots.push(await launch(opts));
+  return bots;
+}
+
+/**
+ * Targets 1–3 on PostgreSQL with `instances` bots sharing one database (a fresh clone of the
+ * seeded one per target). Events and clicks are spread over the instances in turn, as a load
+ * balancer in front of them would.
+ */
+async function runPostgresColumn(pgb: BenchPostgres, instances: number): Promise<PostgresColumn> {
+  const plan = planFor(2000);
+  const loadNow = load();
+  log(`PostgreSQL, ${instances} instance(s): target 1 (load average ${loadNow})`);
+  const f1 = await startFake(plan, false);
+  const bots1 = await launchInstances(instances, { database: await pgb.clone(`events_${instances}`), fakeUrl: f1.url, clock: AFTERNOON, sendLimits: LIMITS_OFF });
+  const ingest = await runIngest(f1.fake, bots1.map((b) => b.url), plan, {
+    closedSeconds: 2, openRate: 300, openSeconds: quick ? 3 : 10, connections: 50, perCommandEvents: 0, log,
+  });
+  log(`  acks ${ingest.closed.perSecond.toFixed(0)}/s, open p99 ${ingest.open.p99.toFixed(1)} ms, processing ${ingest.processing.perSecond.toFixed(0)}/s`);
+  await Promise.all(bots1.map((b) => b.stop()));
+  f1.fake.child.kill();
+
+  log(`PostgreSQL, ${instances} instance(s): target 2`);
+  const f2 = await startFake(plan, true);
+  const storm = await pgb.clone(`storm_${instances}`);
+  const bots2 = await launchInstances(instances, { database: storm, fakeUrl: f2.url, clock: AFTERNOON });
+  const signin = await runSignin(f2.fake, bots2.map((b) => b.url), {
+    members: 25, windowSeconds: quick ? 10 : 60, redeliveredShare: 0.1, doubleClickShare: 0.05, database: storm, log,
+  });
+  log(`  sign-in storm: p99 ${signin.p99.toFixed(1)} ms, ${signin.signedIn}/${signin.expectedSignIns} signed in`);
+  await Promise.all(bots2.map((b) => b.stop()));
+  f2.fake.child.kill();
+
+  log(`PostgreSQL, ${instances} instance(s): target 3`);
+  const f3 = await startFake(plan, true);
+  const bots3 = await launchInstances(instances, { database: await pgb.clone(`digest_${instances}`), fakeUrl: f3.url, clock: new Date(DIGEST_TIME.getTime() - 3000), probe: true });
+  const compute = await waitForDigestCompute(bots3, plan);
+  const delivery = await waitForDelivery(f3.fake, bots3, plan);
+  log(`  computed in ${compute.seconds.toFixed(2)} s; ${delivery.delivered}/${delivery.expected} delivered in ${delivery.seconds.toFixed(1)} s (${(delivery.shareOfAllowedRate * 100).toFixed(1)} % of the allowed rate)`);
+  await Promise.all(bots3.map((b) => b.stop()));
+  f3.fake.child.kill();
+  return { instances, load: loadNow, ingest, signin, compute, delivery };
+}
+
+async function runPostgres(base2000: string): Promise<BenchResults["postgres"]> {
+  if (args.includes("--no-postgres")) return { skipped: "--no-postgres" };
+  const bin = findPostgresBin();
+  if (!bin) {
+    log("PostgreSQL columns skipped: PostgreSQL's programs are not installed here (Debian: apt-get install postgresql)");
+    return { skipped: "PostgreSQL is not installed on this machine" };
+  }
+  const t = Date.now();
+  const pgb = await startBenchPostgres(bin, base2000, log);
+  const seedSeconds = (Date.now() - t) / 1000;
+  try {
+    const columns = [await runPostgresColumn(pgb, 1), await runPostgresColumn(pgb, 2)];
+    return { seedSeconds, server: pgb.version, columns };
+  } finally {
+    pgb.server.stop();
+  }
+}
+
 async function main(): Promise<void> {
   mkdirSync(WORK, { recursive: true });
   log(`zhibu-bot benchmarks: ${runs} run(s)${quick ? " (quick)" : ""}, load average ${load()}`);
@@ -173,6 +243,7 @@ async function main(): Promise<void> {
   const a: RunA[] = [];
   for (let i = 1; i <= runs; i++) a.push(await runTargets12(i, base2000, base500));
   const b = await runTargets34(base2000);
+  const postgres = await runPostgres(base2000);
   const results: BenchResults = {
     when: new Date().toISOString(),
     command: `npm run bench${args.length ? ` -- ${args.join(" ")}` : ""}`,
@@ -186,6 +257,7 @@ async function main(): Promise<void> {
     quick,
     durationSeconds: (Date.now() - started) / 1000,
     runs: a.map((x, i) => ({ ...x, digest: b[i]! })),
+    postgres,
   };
   mkdirSync(join(ROOT, "bench/results"), { recursive: true });
   // A quick run is a smoke test: it leaves the figures of the last full run alone.

@@ -19,7 +19,8 @@ export function buildBot(): void {
 }
 
 export interface BotOptions {
-  databaseFile: string;
+  /** A SQLite file, or a PostgreSQL address (postgresql://…). */
+  database: string;
   fakeUrl: string;
   clock: Date;
   /** "per-app/s,per-app/min,per-target/s"; undefined = Lark's documented limits. */
@@ -73,7 +74,7 @@ export async function startBot(opts: BotOptions): Promise<BotHandle> {
     LARK_VERIFICATION_TOKEN: CREDENTIALS.verificationToken,
     LARK_MODE: "webhook",
     LARK_DOMAIN: opts.fakeUrl,
-    DATABASE_URL: `file:${opts.databaseFile}`,
+    DATABASE_URL: /^postgres(ql)?:\/\//.test(opts.database) ? opts.database : `file:${opts.database}`,
     PORT: String(port),
     BOT_CLOCK: opts.clock.toISOString(),
     LOG_LEVEL: "warn",

@@ -43,14 +43,19 @@ function post(agent: http.Agent, base: URL, req: SignedPost, keepBody: boolean):
   });
 }
 
-export async function closedLoop(opts: { url: string; connections: number; durationMs: number; next: () => SignedPost | undefined; keepBody?: boolean }): Promise<LoadResult> {
-  const base = new URL(opts.url);
+/** One bot's address, or several instances': requests are spread over them in turn, as a load balancer does. */
+export type Target = string | string[];
+const basesOf = (target: Target) => (Array.isArray(target) ? target : [target]).map((u) => new URL(u));
+
+export async function closedLoop(opts: { url: Target; connections: number; durationMs: number; next: () => SignedPost | undefined; keepBody?: boolean }): Promise<LoadResult> {
+  const bases = basesOf(opts.url);
   const agent = new http.Agent({ keepAlive: true, maxSockets: opts.connections });
   const outcomes: Outcome[] = [];
   const startedWall = Date.now();
   const startedAt = performance.now();
   const end = startedAt + opts.durationMs;
-  const worker = async () => {
+  const worker = async (_: unknown, connection: number) => {
+    const base = bases[connection % bases.length]!;
     while (performance.now() < end) {
       const req = opts.next();
       if (!req) return;
@@ -67,14 +72,15 @@ export async function closedLoop(opts: { url: string; connections: number; durat
 }
 
 /** `schedule` gives each request's start offset (ms from the start); requests go out at those times. */
-export async function openLoop(opts: { url: string; schedule: Array<{ atMs: number; req: SignedPost }>; keepBody?: boolean; maxSockets?: number }): Promise<LoadResult> {
-  const base = new URL(opts.url);
+export async function openLoop(opts: { url: Target; schedule: Array<{ atMs: number; req: SignedPost }>; keepBody?: boolean; maxSockets?: number }): Promise<LoadResult> {
+  const bases = basesOf(opts.url);
   const agent = new http.Agent({ keepAlive: true, maxSockets: opts.maxSockets ?? 512 });
   const outcomes: Outcome[] = [];
   const pending: Array<Promise<void>> = [];
   const startedWall = Date.now();
   const startedAt = performance.now();
-  for (const { atMs, req } of opts.schedule) {
+  for (const [i, { atMs, req }] of opts.schedule.entries()) {
+    const base = bases[i % bases.length]!;
     const due = startedAt + atMs;
     const wait = due - performance.now();
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));

@@ -21,7 +21,24 @@ export interface BenchResults {
     growth500: ComputeResult;
     digest: { load: string; compute: ComputeResult; delivery: DeliveryResult };
   }>;
+  /** Issue 15: targets 1–3 on PostgreSQL, once with one instance and once with two. */
+  postgres?: { skipped: string } | { seedSeconds: number; server: string; columns: PostgresColumn[] };
 }
+
+export interface PostgresColumn {
+  instances: number;
+  load: string;
+  ingest: IngestResult;
+  signin: SigninResult;
+  compute: ComputeResult;
+  delivery: DeliveryResult;
+}
+
+/**
+ * Target 1c as restated by issue 15: no instance may send faster than Lark's 50 messages a
+ * second per app, so events processed to their reply need 4 × that per instance, not 500/s.
+ */
+const PROCESSING_GOAL = 200;
 
 type Row = { target: string; goal: string; values: number[]; format: (v: number) => string; pass: (v: number) => boolean };
 
@@ -37,7 +54,7 @@ function rows(r: BenchResults): Row[] {
     { target: "1 · ceiling: bare endpoint (verify + decrypt), same load", goal: "(reference)", values: runs.map((x) => x.ingest.bare.perSecond), format: f0, pass: () => true },
     { target: "1 · bot / ceiling", goal: "(reference)", values: runs.map((x) => x.ingest.ratio), format: pct, pass: () => true },
     { target: "1 · open loop 300/s for 10 s: ack latency p99", goal: "≤ 50 ms", values: runs.map((x) => x.ingest.open.p99), format: (v) => `${f1(v)} ms`, pass: (v) => v <= 50 },
-    { target: "1 · events processed to their reply, sustained", goal: "≥ 500/s", values: runs.map((x) => x.ingest.processing.perSecond), format: (v) => `${f0(v)}/s`, pass: (v) => v >= 500 },
+    { target: "1 · events processed to their reply, sustained, per instance", goal: `≥ ${PROCESSING_GOAL}/s`, values: runs.map((x) => x.ingest.processing.perSecond), format: (v) => `${f0(v)}/s`, pass: (v) => v >= PROCESSING_GOAL },
     { target: "2 · 签到 storm (5,000 members, 200 branches): callback p99", goal: "≤ 100 ms", values: runs.map((x) => x.signin.p99), format: (v) => `${f1(v)} ms`, pass: (v) => v <= 100 },
     { target: "2 · sign-ins counted (expected 5,000, each once)", goal: "= 5,000", values: runs.map((x) => x.signin.signedIn), format: f0, pass: (v) => v === 5000 },
     { target: "3 · 2,000 branches: all digests computed", goal: "≤ 10 s", values: runs.map((x) => x.digest.compute.seconds), format: (v) => `${f2(v)} s`, pass: (v) => v <= 10 },
@@ -91,9 +108,46 @@ function processingGap(r: BenchResults): string {
   const rate = median(r.runs.map((x) => x.ingest.processing.perSecond));
   if (rate >= 500) return "";
   return `
-### Why processing stays below 500 events/s
+### Processing: the restated target, and why it stays below 500 events/s
+
+Issue 10 asked for 500 events/s processed to their reply. Issue 15 restated the target: no instance may send faster than Lark's 50 messages a second per app, so processing faster than about four times that per instance (≥ ${PROCESSING_GOAL}/s for the mix) only builds a queue in the outbox; with several instances on PostgreSQL the capacity adds up while the sending ceiling stays the app's. The figure below 500/s comes from the CPU cost per event.
 
 The bot's process is busy all the time while it works through the backlog (one core; the fake platform and this driver share the other), so the rate is its CPU cost per event: about ${f1(1000 / rate)} ms for the mix. Of a cheap command's cost, about half is the database layer — each statement costs 100–150 µs through Prisma's client even with its plan cached (the same lookup by primary key takes under 10 µs in better-sqlite3 itself) — and the rest is HTTP in and out (the SDK's axios call per reply), card rendering and garbage collection. The mix holds reports that read a lot: \`/小结\` computes the branch's digest sections (about 40 statements), \`/会议\` lists meetings with their attendance. Reaching 500/s for this mix would take roughly halving the cost per statement or the statements per event again — e.g. reading an organisation's roster once per batch instead of once per event, or a leaner data path than Prisma 6.19 for the hottest statements; both are open.
+`;
+}
+
+/** The PostgreSQL columns beside the SQLite medians (issue 15). */
+function postgresSection(r: BenchResults): string {
+  const p = r.postgres;
+  if (!p) return "";
+  if ("skipped" in p) return `\n## PostgreSQL (issue 15)\n\nNot measured in this run: ${p.skipped}.\n`;
+  const runs = r.runs;
+  const lines: Array<[string, string, (x: { ingest: IngestResult; signin: SigninResult; compute: ComputeResult; delivery: DeliveryResult }) => string]> = [
+    ["1 · acknowledged events/s, closed loop, 50 connections", "≥ 1,000/s", (x) => f0(x.ingest.closed.perSecond)],
+    ["1 · open loop 300/s for 10 s: ack latency p99", "≤ 50 ms", (x) => `${f1(x.ingest.open.p99)} ms`],
+    ["1 · events processed to their reply, sustained (all instances)", `≥ ${PROCESSING_GOAL}/s per instance`, (x) => `${f0(x.ingest.processing.perSecond)}/s`],
+    ["1 · missing / duplicated replies", "0 / 0", (x) => `${x.ingest.processing.missing} / ${x.ingest.processing.duplicates}`],
+    ["2 · 签到 storm: callback p99", "≤ 100 ms", (x) => `${f1(x.signin.p99)} ms`],
+    ["2 · sign-ins counted", "= 5,000", (x) => f0(x.signin.signedIn)],
+    ["3 · 2,000 branches: all digests computed", "≤ 10 s", (x) => `${f2(x.compute.seconds)} s`],
+    ["3 · delivered at share of the allowed rate", "≥ 90 %", (x) => pct(x.delivery.shareOfAllowedRate)],
+    ["3 · duplicates / losses", "0 / 0", (x) => `${x.delivery.duplicates} / ${x.delivery.missing}`],
+    ["4 · peak RSS (the largest instance)", "≤ 300 MB", (x) => `${f0(x.delivery.peakRssMb)} MB`],
+  ];
+  const sqliteRuns = (fmt: (x: { ingest: IngestResult; signin: SigninResult; compute: ComputeResult; delivery: DeliveryResult }) => string) =>
+    runs.map((x) => fmt({ ingest: x.ingest, signin: x.signin, compute: x.digest.compute, delivery: x.digest.delivery })).join(" · ");
+  const head = `| Target | Goal | SQLite, 1 instance (each run) | ${p.columns.map((c) => `PostgreSQL ${p.server}, ${c.instances} instance${c.instances > 1 ? "s" : ""}`).join(" | ")} |`;
+  const sep = `|---|---|---|${p.columns.map(() => "---").join("|")}|`;
+  const body = lines.map(([target, goal, fmt]) => `| ${target} | ${goal} | ${sqliteRuns(fmt)} | ${p.columns.map((c) => `**${fmt(c)}**`).join(" | ")} |`);
+  const detail = p.columns.map((c) => `- ${c.instances} instance${c.instances > 1 ? "s" : ""} (load average at start ${c.load}): closed loop ${c.ingest.closed.events} events in ${f1(c.ingest.closed.seconds)} s (ack p50 ${f1(c.ingest.closed.p50)} ms, p99 ${f1(c.ingest.closed.p99)} ms, non-200: ${c.ingest.closed.non200}); open loop non-200: ${c.ingest.open.non200}; processing ${c.ingest.processing.events} events in ${f1(c.ingest.processing.seconds)} s; sign-in storm ${c.signin.clicks} callbacks, non-200: ${c.signin.non200}, failure toasts: ${c.signin.failedToasts}; digests delivered ${c.delivery.delivered}/${c.delivery.expected} in ${f1(c.delivery.seconds)} s (the limits allow ${f1(c.delivery.idealSeconds)} s), rate-limited calls ${c.delivery.rateLimitedCalls}.`);
+  return `
+## PostgreSQL (issue 15): one run each, one and two instances on one database
+
+The same bot, load and checks on PostgreSQL ${p.server} (Debian's server, a private cluster started by the benchmark with durability off, as the tests run it: fsync, synchronous commit and full-page writes off — a production server with them on is slower on commits). The seeded database is copied in once (${f0(p.seedSeconds)} s) and each target starts from a fresh clone of it (\`CREATE DATABASE … TEMPLATE\`). With two instances, events and clicks alternate between them as behind a load balancer, and both share Lark's limits through the database (src/lark/shared-limits.ts); the digest tick is one job, so one instance computes it and both deliver. The bot, the server, the fake platform and the load generator share ${r.machine.cpus} cores, so a second instance adds processes, not cores: the figures report, they do not promise scaling. One run per column (the SQLite column lists each of its runs).
+
+${[head, sep, ...body].join("\n")}
+
+${detail.join("\n")}
 `;
 }
 
@@ -111,7 +165,7 @@ Generated by \`${r.command}\` on ${r.when} in ${Math.round(r.durationSeconds)} s
 
 **Machine:** ${m.cpus} CPUs (${m.cpuModel}), ${m.memoryGb.toFixed(1)} GB memory, Node ${m.node}, SQLite through Prisma 6.19 (better-sqlite3 driver adapter). Load average at the end: ${m.loadAtEnd}. The machine is shared: compare runs only at a similar load.
 
-**Command:** \`npm run bench\` (under 10 minutes; \`npm run bench -- --quick\` is a one-run smoke test that leaves this file alone). Raw figures: \`bench/results/latest.json\`.
+**Command:** \`npm run bench\` (the SQLite runs take under 10 minutes, the PostgreSQL columns about as long again; \`npm run bench -- --no-postgres\` leaves them out, \`npm run bench -- --quick\` is a one-run smoke test that leaves this file alone). Raw figures: \`bench/results/latest.json\`.
 
 ## Targets against measurements (median of ${r.runs.length} runs)
 
@@ -136,7 +190,7 @@ ${table(r)}
 ## Each command alone (target 1's mix, 150 events each, 10 connections)
 
 ${perCommand(r)}
-${processingGap(r)}
+${processingGap(r)}${postgresSection(r)}
 ## What made the difference
 
 Before these changes, the first full run of this benchmark (2026-11-27 03:51 UTC, median of 3) measured 648 events/s acknowledged, open-loop p99 45.7 ms, 83 events/s processed, a sign-in storm p99 of 43 s with 4,998 of 5,000 sign-ins counted, 9.19 s for the 2,000 digests and a peak RSS of 307 MB.

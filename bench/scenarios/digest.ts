@@ -42,25 +42,34 @@ interface ProbeJob {
   statements: number;
 }
 
-/** Waits until the probe reports the digest tick job done; returns its figures. */
-export async function waitForDigestCompute(bot: BotHandle, plan: SeedPlan, timeoutMs = 300_000): Promise<ComputeResult> {
+/** The highest peak RSS of the instances, MB. */
+const peakOf = (bots: BotHandle[]) => Math.max(...bots.map((b) => b.peakRssMb()));
+
+/**
+ * Waits until a probe reports the digest tick job done (with several instances, whichever ran
+ * it); returns its figures.
+ */
+export async function waitForDigestCompute(instances: BotHandle | BotHandle[], plan: SeedPlan, timeoutMs = 300_000): Promise<ComputeResult> {
+  const bots = Array.isArray(instances) ? instances : [instances];
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const stats = await bot.probe!.call("stats");
-    const tick = (stats.jobs as ProbeJob[]).find((j) => j.kind === "digest.tick");
-    if (tick) {
-      const prefix = "job:digest.tick|";
-      const byKind: Record<string, number> = {};
-      for (const [k, v] of Object.entries(stats.counts as Record<string, number>)) if (k.startsWith(prefix)) byKind[k.slice(prefix.length)] = v;
-      const sqliteMs = Object.entries(stats.sqliteMs as Record<string, number>).filter(([k]) => k.startsWith(prefix)).reduce((a, [, v]) => a + v, 0);
-      return {
-        organisations: plan.branches + plan.committees,
-        seconds: (tick.endedAt - tick.startedAt) / 1000,
-        statements: tick.statements,
-        statementsByKind: byKind,
-        sqliteSeconds: sqliteMs / 1000,
-        peakRssMb: bot.peakRssMb(),
-      };
+    for (const bot of bots) {
+      const stats = await bot.probe!.call("stats");
+      const tick = (stats.jobs as ProbeJob[]).find((j) => j.kind === "digest.tick");
+      if (tick) {
+        const prefix = "job:digest.tick|";
+        const byKind: Record<string, number> = {};
+        for (const [k, v] of Object.entries(stats.counts as Record<string, number>)) if (k.startsWith(prefix)) byKind[k.slice(prefix.length)] = v;
+        const sqliteMs = Object.entries(stats.sqliteMs as Record<string, number>).filter(([k]) => k.startsWith(prefix)).reduce((a, [, v]) => a + v, 0);
+        return {
+          organisations: plan.branches + plan.committees,
+          seconds: (tick.endedAt - tick.startedAt) / 1000,
+          statements: tick.statements,
+          statementsByKind: byKind,
+          sqliteSeconds: sqliteMs / 1000,
+          peakRssMb: peakOf(bots),
+        };
+      }
     }
     if (Date.now() > deadline) throw new Error("the digest tick did not finish in time");
     await new Promise((r) => setTimeout(r, 100));
@@ -80,7 +89,8 @@ export function idealMakespanMs(n: number, perSecond: number, perMinute: number)
 }
 
 /** Waits for every organisation's digest on the fake platform, then checks them. */
-export async function waitForDelivery(fake: RpcClient, bot: BotHandle, plan: SeedPlan, timeoutMs = 300_000): Promise<DeliveryResult> {
+export async function waitForDelivery(fake: RpcClient, instances: BotHandle | BotHandle[], plan: SeedPlan, timeoutMs = 300_000): Promise<DeliveryResult> {
+  const bots = Array.isArray(instances) ? instances : [instances];
   const expected = plan.branches + plan.committees;
   const deadline = Date.now() + timeoutMs;
   let items: Array<{ chatId: string; createTime: number; uuid?: string; title?: string }> = [];
@@ -109,6 +119,6 @@ export async function waitForDelivery(fake: RpcClient, bot: BotHandle, plan: See
     shareOfAllowedRate: seconds > 0 ? idealSeconds / seconds : 1,
     perMinute: seconds > 0 ? ((items.length - 1) / seconds) * 60 : 0,
     rateLimitedCalls: rateLimited,
-    peakRssMb: bot.peakRssMb(),
+    peakRssMb: peakOf(bots),
   };
 }

@@ -11,14 +11,16 @@ import Database from "better-sqlite3";
 import type { RpcClient } from "../lib/ipc.ts";
 import { cardClickEnvelope, sign, type SignedPost } from "../lib/lark.ts";
 import { mulberry32, openIdOf, STORM_BRANCHES } from "../lib/seed.ts";
-import { openLoop, percentile } from "../lib/load.ts";
+import { openLoop, percentile, type Target } from "../lib/load.ts";
+import pg from "pg";
 
 export interface SigninOptions {
   members: number;
   windowSeconds: number;
   redeliveredShare: number;
   doubleClickShare: number;
-  databaseFile: string;
+  /** The bot's database: a SQLite file or a PostgreSQL address. */
+  database: string;
   log: (line: string) => void;
 }
 
@@ -61,7 +63,7 @@ function orgNoOfChat(chatId: string): number {
   return Number.parseInt(chatId.slice(3), 16);
 }
 
-export async function runSignin(fake: RpcClient, botUrl: string, opts: SigninOptions): Promise<SigninResult> {
+export async function runSignin(fake: RpcClient, botUrl: Target, opts: SigninOptions): Promise<SigninResult> {
   const cards = await signinCards(fake, STORM_BRANCHES);
   if (cards.length < STORM_BRANCHES) throw new Error(`only ${cards.length} sign-in cards were posted`);
   const rand = mulberry32(42);
@@ -107,12 +109,9 @@ export async function runSignin(fake: RpcClient, botUrl: string, opts: SigninOpt
   clicks.forEach((c, i) => {
     if (c.kind === "redelivery" && toastOf(i) === firstAnswer.get(c.key)) alike++;
   });
-  // The bot's own database, read-only (WAL lets it keep writing).
-  const db = new Database(opts.databaseFile, { readonly: true, fileMustExist: true });
   const meetingIds = cards.map((c) => Number(c.value.m));
-  const signedIn = (db.prepare(`SELECT COUNT(*) AS n FROM "MeetingAttendance" WHERE "meetingId" IN (${meetingIds.join(",")}) AND "signedInAt" IS NOT NULL`).get() as { n: number }).n;
-  const clickRows = (db.prepare(`SELECT COUNT(*) AS n FROM "InboundEvent" WHERE "eventType" = 'card.action.trigger'`).get() as { n: number }).n;
-  db.close();
+  const signedIn = await countIn(opts.database, `SELECT COUNT(*) AS n FROM "MeetingAttendance" WHERE "meetingId" IN (${meetingIds.join(",")}) AND "signedInAt" IS NOT NULL`);
+  const clickRows = await countIn(opts.database, `SELECT COUNT(*) AS n FROM "InboundEvent" WHERE "eventType" = 'card.action.trigger'`);
   const lat = run.outcomes.map((o) => o.latencyMs);
   return {
     clicks: clicks.length,
@@ -131,4 +130,23 @@ export async function runSignin(fake: RpcClient, botUrl: string, opts: SigninOpt
     clickRows,
     redeliveriesAnsweredAlike: alike,
   };
+}
+
+/** A count read from the bot's own database (SQLite read-only: WAL lets it keep writing). */
+async function countIn(database: string, sql: string): Promise<number> {
+  if (/^postgres(ql)?:\/\//.test(database)) {
+    const client = new pg.Client({ connectionString: database });
+    await client.connect();
+    try {
+      return Number((await client.query<{ n: string }>(sql)).rows[0]!.n);
+    } finally {
+      await client.end();
+    }
+  }
+  const db = new Database(database, { readonly: true, fileMustExist: true });
+  try {
+    return (db.prepare(sql).get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
 }
