@@ -70,7 +70,7 @@ describe("opening a round", () => {
     const announce = t.lastBotMessage(t.chats.branch1)!;
     const text = seen(announce);
     expect(text).toContain("民主评议党员 · 2025年度民主评议");
-    expect(text).toContain("2026年3月9日（周一）24:00");
+    expect(text).toContain("2026年3月9日（周一）23:59");
     expect(text).toContain("正式党员 9 人");
     expect(text).toContain("预备党员 1 人：个人自评、接受评议，不参加互评");
     expect(text).toContain("匿名承诺");
@@ -259,7 +259,7 @@ describe("the deadline", () => {
     const round = await t.runtime.db.appraisalRound.findUniqueOrThrow({ where: { id: roundId } });
     expect(round.status).toBe("closed");
     const closing = textOf(t.lastBotMessage(t.chats.branch1));
-    expect(closing).toContain("已于 2026年3月9日（周一）24:00 截止");
+    expect(closing).toContain("已于 2026年3月9日（周一）23:59 截止");
     expect(closing).toContain("党员互评 8/9 人完成");
     for (const c of [t.people.s1, t.people.o1, t.people.x1, t.people.d1]) {
       expect(cardsTitled(t, c, "组织评定 ·").length).toBe(3); // a summary and two pages of 8
@@ -270,7 +270,7 @@ describe("the deadline", () => {
   it("refuses a late submission clearly and records nothing", async () => {
     const before = await t.runtime.db.appraisalPeerRating.count({ where: { roundId } });
     const late = await submitPeer(t, t.people.m3, ballot(t.people.m3));
-    expect(toastOf(late)).toBe("「2025年度民主评议」已于 2026年3月9日（周一）24:00 截止，这次提交没有被记录。如有特殊情况，请联系支部书记。");
+    expect(toastOf(late)).toBe("「2025年度民主评议」已于 2026年3月9日（周一）23:59 截止，这次提交没有被记录。如有特殊情况，请联系支部书记。");
     expect(await t.runtime.db.appraisalPeerRating.count({ where: { roundId } })).toBe(before);
     expect((await t.runtime.db.appraisalParticipant.findUniqueOrThrow({ where: { roundId_memberId: { roundId, memberId: ids.m3 } } })).peerDone).toBe(false);
   });
@@ -461,7 +461,7 @@ describe("a small branch, a new deadline and an early close", () => {
     await t.say(t.people.m6, t.chats.branch2, "/评议 延期 2026-03-20");
     expect(textOf(t.lastBotMessage(t.chats.branch2))).toContain("只有书记、副书记");
     await t.say(t.people.s2, t.chats.branch2, "/评议 延期 2026-03-20");
-    expect(textOf(t.lastBotMessage(t.chats.branch2))).toContain("截止时间调整为 2026年3月20日（周五）24:00");
+    expect(textOf(t.lastBotMessage(t.chats.branch2))).toContain("截止时间调整为 2026年3月20日（周五）23:59");
     const pending = await t.runtime.db.job.findMany({ where: { key: { startsWith: `evaluation:` }, status: "pending", payload: { contains: `"roundId":${small}` } }, orderBy: { runAt: "asc" } });
     expect(pending.map((j) => j.key)).toEqual([
       `evaluation:remind:${small}:2026-03-20:2026-03-18`,

@@ -16,7 +16,7 @@ describe("quorum maths (domain.md §1.2)", () => {
     expect(ten.quorumMet).toBe(true);
     expect(ten.passed).toBe(false);
     expect(ten.yesNeeded).toBe(11);
-    expect(ten.reason).toContain("至少 11 票");
+    expect(ten.reason).toContain("至少需要 11 票");
     expect(checkMotion({ entitled: 20, present: 11, yes: 11 }).passed).toBe(true);
   });
 

@@ -67,7 +67,7 @@ describe("buildContent", () => {
     const f = facts("branch_general_meeting", { entitled: 20, present: 11 });
     const r = buildContent(f, complete(f, { resolutions: [res({ text: "决议", yes: "10", no: "1", abstain: "0" })] }), OPTS);
     expect(r.ok && r.content.resolutions[0]).toMatchObject({ passed: false });
-    expect(r.ok && r.content.resolutions[0]!.note).toContain("需至少 11 票");
+    expect(r.ok && r.content.resolutions[0]!.note).toContain("至少需要 11 票");
   });
 
   it("counts the written opinions of absent voters only in 接收预备党员 / 转正 votes, and never more than are absent", () => {

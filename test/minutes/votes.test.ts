@@ -54,7 +54,7 @@ describe("a 党员大会 of 20 entitled with 11 present", () => {
     expect(toastOf(result)).toContain("记录已提交");
     const recap = t.botMessages(t.chats.branch1).filter((m) => textOf(m).includes("会议记录 · #1")).at(-1)!;
     const text = textOf(recap);
-    expect(text).toContain("同意接收钱多同志为中共预备党员 —— 无记名投票，赞成 10，反对 1，弃权 0：未通过（赞成 10 票，未超过应到会有表决权 20 人的半数（需至少 11 票））");
+    expect(text).toContain("同意接收钱多同志为中共预备党员 —— 无记名投票，赞成 10，反对 1，弃权 0：未通过。赞成 10 票，未超过应到会有表决权的正式党员 20 人的半数，至少需要 11 票");
     expect(text).toContain("不同意见：赵强：建议再考察半年");
     const row = await t.runtime.db.resolution.findFirstOrThrow({ where: { minutes: { meeting: { seqNo: 1 } } } });
     expect(row).toMatchObject({ votesFor: 10, passed: false, voteMethod: "secret", matter: "general", writtenVotes: 0, dissent: "赵强：建议再考察半年" });

@@ -65,7 +65,7 @@ describe("an item recorded by hand, carried to a verified close", () => {
     expect((await itemRow(t, itemId)).status).toBe("submitted");
     const verifyCard = lastCard(t, t.people.s1.openId, "整改事项 #1");
     expect(textOf(verifyCard)).toContain("刘洋 已提交整改完成情况");
-    expect(textOf(verifyCard)).toContain("图片（刘洋");
+    expect(textOf(verifyCard)).toContain("刘洋 3月");
     expect(textOf(verifyCard)).toContain("已补写 2 月学习心得");
   });
 

@@ -143,6 +143,8 @@ describe("evidence sent in the chat", () => {
     const withEvidence = t.fake.message(card.messageId)!;
     expect(submitButton(withEvidence.content)).toContain("确认提交？");
     expect(textOf(withEvidence)).not.toContain("提交验收前至少要有一份佐证材料");
+    // A link ends its line: Chinese text glued to it would be taken into the URL (issue 17 item 10).
+    expect(textOf(withEvidence)).toMatch(/· 链接 https:\/\/docs\.example\.com\/study\/3(\n|$)/);
     const row = await itemRow(t, item.id);
     expect(row.evidence[0]).toMatchObject({ kind: "link", content: "https://docs.example.com/study/3" });
     expect(row.status).toBe("in_progress");

@@ -16,10 +16,10 @@ export function deadlineDay(deadline: Date, tz: string): string {
   return dayOf(new Date(deadline.getTime() - 1), tz);
 }
 
-/** "2026年3月16日（周一）24:00" */
+/** "2026年3月16日（周一）23:59": the last minute of the day, not a 24:00 that reads as the next day. */
 export function deadlineLabel(deadline: Date, tz: string): string {
   const d = dayjs(deadline.getTime() - 1).tz(tz);
-  return `${d.year()}年${d.month() + 1}月${d.date()}日（${WEEKDAY[d.day()]}）24:00`;
+  return `${d.year()}年${d.month() + 1}月${d.date()}日（${WEEKDAY[d.day()]}）23:59`;
 }
 
 /** "3月2日 09:30" */

@@ -39,8 +39,8 @@ export function checkMotion(input: { entitled: number; present: number; yes: num
   const met = quorumMet(present, entitled);
   let reason = "";
   if (entitled <= 0) reason = "应到会有表决权人数为 0，无法表决。";
-  else if (!met) reason = `到会有表决权的 ${present} 人，未超过应到 ${entitled} 人的半数（需至少 ${needed} 人），会议不能进行表决，决议不能记为通过。`;
-  else if (yes < needed) reason = `赞成 ${yes} 票，未超过应到会有表决权 ${entitled} 人的半数（需至少 ${needed} 票）。`;
+  else if (!met) reason = `到会有表决权的正式党员 ${present} 人，未超过应到 ${entitled} 人的半数，至少要到 ${needed} 人；会议不能进行表决，决议不能记为通过。`;
+  else if (yes < needed) reason = `赞成 ${yes} 票，未超过应到会有表决权的正式党员 ${entitled} 人的半数，至少需要 ${needed} 票。`;
   return { quorumMet: met, passed: reason === "", presentNeeded: needed, yesNeeded: needed, reason };
 }
 
@@ -50,9 +50,9 @@ export function quorumSentence(kind: "general" | "committee", entitled: number, 
   if (kind === "committee") {
     return quorumMet(present, entitled)
       ? `到会支委 ${present} 人，超过支委总数 ${entitled} 人的半数，会议有效。`
-      : `到会支委 ${present} 人，未超过支委总数 ${entitled} 人的半数（需至少 ${needed} 人），会议不能作出决定。`;
+      : `到会支委 ${present} 人，未超过支委总数 ${entitled} 人的半数，至少要到 ${needed} 人；会议不能作出决定。`;
   }
   return quorumMet(present, entitled)
     ? `到会有表决权的正式党员 ${present} 人，超过应到 ${entitled} 人的半数，可以进行表决；决议须获得至少 ${needed} 票赞成（应到人数的半数以上）。`
-    : `到会有表决权的正式党员 ${present} 人，未超过应到 ${entitled} 人的半数（需至少 ${needed} 人），不能进行表决，决议不能记为通过。`;
+    : `到会有表决权的正式党员 ${present} 人，未超过应到 ${entitled} 人的半数，至少要到 ${needed} 人；不能进行表决，决议不能记为通过。`;
 }

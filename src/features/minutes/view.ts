@@ -82,7 +82,7 @@ export function formCardData(f: MeetingFacts, s: FormState, layout: Layout, opts
     errors: opts.errors ?? [],
     note: [opts.note, pickers.narrowed ? "本支部人数较多，人员选择框只列出到会人员和支委。" : "", compact ? `内容较多，已保存的长段文字只显示开头（在输入框的提示里）：不改就留空，要改就整段重写，填「${CLEAR_WORD}」清空。完整内容提交后可用 /纪要 #${m.seqNo} 查看。` : ""].filter(Boolean).join("\n"),
     facts,
-    quorumLine: q.applies && q.kind ? `${presentVotersLabel(q)}，应到 ${q.entitled} 人，${q.met ? `达到半数以上，可以表决（通过须至少 ${q.needed} 票赞成）。` : `未超过半数（需至少 ${q.needed} 人），不能表决，决议只能记为未通过。`}${exclusionsSentence(q.excluded)}${pendingSentence(q.pending)}` : "",
+    quorumLine: q.applies && q.kind ? `${presentVotersLabel(q)}，应到 ${q.entitled} 人，${q.met ? `达到半数以上，可以表决（通过须至少 ${q.needed} 票赞成）。` : `未超过半数，至少要到 ${q.needed} 人；不能表决，决议只能记为未通过。`}${exclusionsSentence(q.excluded)}${pendingSentence(q.pending)}` : "",
     place: orUndefined(s.place),
     chair: orUndefined(s.chairOpenId),
     people: pickers.openIds.map((value) => ({ value })),
@@ -147,7 +147,8 @@ export function resolutionLine(r: ResolutionRecord): string {
   const method = r.method ? `${VOTE_METHOD_LABEL[r.method]}，` : "";
   const written = r.written ? `（含书面意见 ${r.written} 份）` : "";
   const votes = r.votes ? `${method}赞成 ${r.votes.for}，反对 ${r.votes.against}，弃权 ${r.votes.abstain}${written}` : "";
-  const outcome = r.passed === true ? "通过" : r.passed === false ? `未通过${r.note ? `（${r.note.replace(/。$/, "")}）` : ""}` : r.votes ? "" : "未表决";
+  // The reason as its own sentence, not in brackets: it has clauses of its own.
+  const outcome = r.passed === true ? "通过" : r.passed === false ? `未通过${r.note ? `。${r.note.replace(/。$/, "")}` : ""}` : r.votes ? "" : "未表决";
   const tally = [votes, outcome].filter(Boolean).join("：");
   const tail = [tally, r.dissent ? `不同意见：${r.dissent}` : ""].filter(Boolean).join("；");
   return [r.text, tail].filter(Boolean).join(" —— ");

@@ -46,7 +46,8 @@ function evidenceLine(e: ItemFull["evidence"][number], tz: string): string {
     : e.kind === "file" ? `文件「${short(e.fileName ?? "未命名", CARD_TEXT)}」`
     : e.kind === "link" ? `链接 ${short(e.content ?? "", CARD_TEXT)}`
     : `说明：${short(e.content ?? "", CARD_TEXT)}`;
-  return `${what}（${e.uploaderName}，${timeLabel(e.at, tz)}）`;
+  // Who and when first: a link at the end of the line has nothing glued to it that Feishu could take as part of the URL.
+  return `${e.uploaderName} ${timeLabel(e.at, tz)} · ${what}`;
 }
 
 function historyLine(e: ItemFull["events"][number], tz: string, maxComment = Infinity): string {
