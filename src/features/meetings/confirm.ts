@@ -54,6 +54,19 @@ interface Row {
   value: string;
 }
 
+/**
+ * The draft as the card carries it, checked: everyone and the 党小组 it names belong to this
+ * branch (a forged value must not put another branch's member in the chair).
+ */
+async function draftOf(ctx: ActionContext): Promise<MeetingDraft> {
+  const draft = fromValue(ctx.value);
+  const ids = [draft.chairId, draft.recorderId, draft.lecturerId].filter((x): x is number => x !== undefined);
+  const found = await ctx.tx.member.count({ where: { id: { in: ids }, orgId: ctx.org!.id, active: true } });
+  const groupOk = draft.groupId === undefined || (await ctx.tx.partyGroup.count({ where: { id: draft.groupId, orgId: ctx.org!.id } })) === 1;
+  if (found !== new Set(ids).size || !groupOk) throw new UsageError("这张确认卡片已失效，请重新发送 /安排。");
+  return draft;
+}
+
 async function detailRows(tx: Tx, org: OrgInfo, draft: MeetingDraft, end: Date, now: Date): Promise<Row[]> {
   const ids = [draft.chairId, draft.recorderId, draft.lecturerId].filter((x): x is number => x !== undefined);
   const people = new Map((await tx.member.findMany({ where: { id: { in: ids }, orgId: org.id } })).map((m) => [m.id, m.name]));
@@ -91,7 +104,7 @@ function answeredCard(title: string, color: string, rows: Row[], doneLine: strin
 export async function confirmAction(deps: FlowDeps, ctx: ActionContext): Promise<CardResponse> {
   const org = ctx.org!;
   if (!ctx.actor) throw new UsageError("您不在本支部的成员名单中。");
-  const draft = fromValue(ctx.value);
+  const draft = await draftOf(ctx);
   // A second press (or a second committee member) finds the meeting already there.
   const same = await ctx.tx.meeting.findFirst({ where: { orgId: org.id, type: draft.type, startAt: draft.start, status: "scheduled" }, orderBy: { id: "asc" } });
   if (same) {
@@ -111,7 +124,7 @@ export async function discardAction(ctx: ActionContext): Promise<CardResponse> {
   const org = ctx.org!;
   if (!ctx.actor) throw new UsageError("您不在本支部的成员名单中。");
   if (ctx.value.by !== ctx.actor.openId && !isCommittee(ctx.actor)) throw new UsageError("只有发起安排的人或支委可以取消。");
-  const draft = fromValue(ctx.value);
+  const draft = await draftOf(ctx);
   const rows = await detailRows(ctx.tx, org, draft, draftEnd(draft), ctx.now);
   return { toast: { type: "info", content: "已取消，没有安排会议" }, card: answeredCard(`未安排：${TYPE_LABEL[draft.type]}`, "grey", rows, "已取消，没有安排会议。需要时请重新发送 /安排。") };
 }
