@@ -17,8 +17,8 @@ describe("an item recorded by hand, carried to a verified close", () => {
     const { m1, s1 } = t.people;
     await t.say(s1, t.chats.branch1, "/整改 新增 @刘洋 2026-04-30 学习笔记不完整 措施：每月补写学习心得", { mentions: [m1] });
     const reply = textOf(t.lastBotMessage(t.chats.branch1));
-    expect(reply).toContain("已登记整改事项 #1");
-    expect(reply).toContain("不在群里显示");
+    expect(reply).toContain("已登记 1 项个人整改事项");
+    expect(reply).toContain("群里就不会出现姓名和问题");
     expect(reply).not.toContain("学习笔记不完整");
     const card = lastCard(t, m1.openId, "整改事项 #1");
     expect(textOf(card)).toContain("学习笔记不完整");
@@ -180,7 +180,7 @@ describe("several owners", () => {
   it("records one item per @owner, with the verifier named after 验收", async () => {
     const { s1, m2, m3, d1 } = t.people;
     await t.say(s1, t.chats.branch1, "/整改 新增 @陈静 @杨帆 验收 @赵强 2026-05-01 学习笔记未按时提交", { mentions: [m2, m3, d1] });
-    expect(textOf(t.lastBotMessage(t.chats.branch1))).toContain("每位责任人各一项");
+    expect(textOf(t.lastBotMessage(t.chats.branch1))).toContain("已登记 2 项个人整改事项");
     const rows = await t.runtime.db.rectificationItem.findMany({ where: { orgId: branch1, problem: "学习笔记未按时提交" }, include: { owner: true, verifier: true }, orderBy: { seqNo: "asc" } });
     expect(rows.map((r) => [r.owner?.name, r.verifier?.name])).toEqual([["陈静", "赵强"], ["杨帆", "赵强"]]);
     expect(textOf(t.lastBotMessage(d1.openId))).toContain("您是「机关第一党支部」整改事项");

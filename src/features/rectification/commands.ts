@@ -18,8 +18,8 @@ import { ITEM_CARD } from "./notify.ts";
 
 const GROUP = "整改";
 export const ADD_EXAMPLE = "/整改 新增 @刘洋 下月底 学习笔记不完整 措施：每月补写学习心得";
-const ADD_USAGE = "/整改 新增 [支部|委员|个人] @责任人… [验收 @验收人] <YYYY-MM-DD|长期> <问题> [措施：…]";
-const USAGE = `/整改（支委：登记表单） | ${ADD_USAGE} | /整改 列表 [我的|逾期|待验收|全部] | /整改 #编号 [进展|佐证|提交|通过|退回|期限|公开|取消公开|历史] … | /整改 设置 [提醒 7,3,1] [加急 3]`;
+const ADD_USAGE = "/整改 新增 [支部|委员|个人] @责任人… [验收 @验收人] <期限，如 下月底|长期> <问题> [措施：…]";
+const USAGE = `/整改（支委：登记表单） | /整改 新增（私聊我发送：个人事项的登记表单，群里看不到） | ${ADD_USAGE} | /整改 列表 [我的|逾期|待验收|全部] | /整改 #编号 [进展|佐证|提交|通过|退回|期限|公开|取消公开|历史] … | /整改 设置 [提醒 7,3,1] [加急 3]`;
 const SUBCOMMANDS = "新增、列表、#编号（查看、进展、佐证、提交、通过、退回、期限、公开、历史）、设置";
 
 /** "#7", "＃7" or "7号" → 7. */
@@ -50,11 +50,22 @@ function inGroup(ctx: CommandContext): boolean {
 // ── /整改 (no arguments): the form for 支委, otherwise the list ──
 
 async function openForm(ctx: CommandContext): Promise<void> {
-  // The form picks people from the chat's members, so it lives in the group; privately, the list.
   if (!inGroup(ctx) || !ctx.actor?.post) return listCommand(ctx, []);
+  await sendForm(ctx, "here");
+}
+
+/**
+ * The registration form: in the group its person pickers offer the chat's members; sent
+ * privately (where personal items belong) they offer the branch's members by name.
+ */
+async function sendForm(ctx: CommandContext, where: "here" | "privately"): Promise<void> {
   const org = requireOrg(ctx);
   const { reminderDays } = await settingsOf(ctx.tx, org.id);
-  await ctx.replyCard("rectification-form", { org: org.id, orgName: org.name, cadence: reminderDays.join("、") });
+  const privately = where === "privately" || !inGroup(ctx);
+  const members = privately ? await ctx.tx.member.findMany({ where: { orgId: org.id, active: true, memberClass: { not: "pending" } }, orderBy: { id: "asc" }, select: { openId: true } }) : [];
+  const data = { org: org.id, orgName: org.name, cadence: reminderDays.join("、"), people: members.map((m) => ({ value: m.openId })), pickFrom: privately ? "本支部成员" : "本群成员" };
+  if (where === "privately" && inGroup(ctx)) await ctx.out.forOrg(org.id).card({ openId: ctx.message.senderOpenId }, "rectification-form", data);
+  else await ctx.replyCard("rectification-form", data);
 }
 
 // ── /整改 新增 ──
@@ -87,6 +98,7 @@ async function memberIdIn(ctx: CommandContext, orgId: number, p: Mention | undef
 async function addCommand(ctx: CommandContext): Promise<void> {
   const org = requireOrg(ctx);
   if (!ctx.actor?.post) throw new UsageError("只有支委（书记、副书记、委员）可以登记整改事项。");
+  if (ctx.args.length === 1) return sendForm(ctx, "here");
   const { owners, verifier, words } = addArguments(ctx);
   let scope: RectificationScope | undefined = SCOPE_WORDS[words[0] ?? ""];
   if (scope) words.shift();
@@ -115,11 +127,22 @@ async function addCommand(ctx: CommandContext): Promise<void> {
     made.push({ seqNo, owner: item.owner?.name ?? "未指定", visible: visibleInGroup(item) });
   }
   const numbers = made.map((m) => `#${m.seqNo}`).join("、");
-  await ctx.reply(
-    made.every((m) => m.visible)
-      ? `已登记整改事项 ${numbers}（支部层面），责任人 ${made.map((m) => m.owner).join("、")}。发送 /整改 ${made.length === 1 ? numbers : "列表"} 查看。`
-      : `已登记整改事项 ${numbers}${made.length > 1 ? "（每位责任人各一项）" : ""}，已私信告知责任人和验收人。个人整改事项不在群里显示。`,
+  if (made.every((m) => m.visible)) {
+    await ctx.reply(`已登记整改事项 ${numbers}（支部层面），责任人 ${made.map((m) => m.owner).join("、")}。发送 /整改 ${made.length === 1 ? numbers : "列表"} 查看。`);
+    return;
+  }
+  if (!inGroup(ctx)) {
+    await ctx.reply(`已登记整改事项 ${numbers}（${made.map((m) => m.owner).join("、")}），已私信告知责任人和验收人。`);
+    return;
+  }
+  // Typed in the group, a personal item was already read by everyone there; the bot cannot take
+  // that message back. The group learns only that something was registered; the rest goes privately.
+  await ctx.reply(`已登记 ${made.length} 项个人整改事项，详情只私信给责任人和验收人。个人事项请私聊我登记（私聊发送 /整改 新增 会收到登记表单），群里就不会出现姓名和问题。`);
+  await ctx.out.forOrg(org.id).text(
+    { openId: ctx.message.senderOpenId },
+    `您在群里登记了个人整改事项 ${numbers}（${made.map((m) => m.owner).join("、")}）。群里已看到您那条消息，我无法撤回它；以后请在这里登记：填写下面的表单即可。`,
   );
+  await sendForm(ctx, "privately");
 }
 
 // ── /整改 列表 ──
@@ -347,7 +370,7 @@ export function registerRectificationCommands(bot: Bot): void {
     name: "整改",
     aliases: ["rectify"],
     group: GROUP,
-    summary: "整改事项：登记（支委）、列表、查看、报告进展、提交佐证、验收（验收人）",
+    summary: "整改事项：登记（支委；个人事项请私聊我发送 /整改 新增）、列表、查看、报告进展、提交佐证、验收（验收人）",
     usage: USAGE,
     example: ADD_EXAMPLE,
     permission: "anyone",
