@@ -38,6 +38,22 @@ describe("weekly digests", () => {
     expect(r.toast).toMatchObject({ type: "error" });
   });
 
+  it("closes the invitation's form when it is pressed after the digest went out, at no API cost", async () => {
+    const invite = t.botMessages(t.people.s1.openId).find((m) => textOf(m).includes("本周周报 09:00 发出"))!;
+    expect(textOf(invite)).toContain("发出后这张卡片不再接受寄语");
+    const org = await t.runtime.db.partyOrg.findUniqueOrThrow({ where: { chatId: t.chats.branch1 } });
+    const digestId = (invite.content as any).body.elements.find((e: any) => e.tag === "form").elements.find((e: any) => e.tag === "button").behaviors[0].value.d;
+    const calls = t.fake.calls.length;
+    const r = await t.click(t.people.s1, invite, { a: "digest.note", org: org.id, d: digestId }, { note: "晚了一步" });
+    // The test clock jumped to 09:01 before the job ran: it went out then.
+    expect(r.toast).toMatchObject({ type: "info", content: "本期周报已于 09:01 发出，不能再添加寄语" });
+    const closed = t.fake.message(invite.messageId)!;
+    expect(textOf(closed)).toContain("本期周报已于 09:01 发出，您的寄语已在最上方");
+    expect(JSON.stringify(closed.content)).not.toContain('"tag":"form"');
+    await t.settle();
+    expect(t.fake.calls.slice(calls).filter((c) => c.path.startsWith("/open-apis/im/"))).toHaveLength(0);
+  });
+
   it("sends the committee its roll-up of linked branches", () => {
     const digests = committeeDigests();
     expect(digests).toHaveLength(1);

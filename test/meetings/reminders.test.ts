@@ -46,6 +46,8 @@ describe("reminders, sign-in and final attendance of a 党员大会", () => {
 
   it("sends the day-before reminder once, even across a restart, and nudges only those who have not answered", async () => {
     const ann = announcement(t, t.chats.branch1, 1);
+    // The notice says when sign-in opens (issue 17 item 8).
+    expect(cardText(ann)).toContain("14:15–15:00，开放时群里会发签到卡片");
     await t.click(t.people.m1, ann, { a: "meetings.rsvp", m: meetingId, r: "attending" });
     await t.click(t.people.m2, ann, { a: "meetings.rsvp", m: meetingId, r: "attending" });
     await t.click(t.people.m3, ann, { a: "meetings.rsvp", m: meetingId, r: "leave" }, { reason: "出差" });
@@ -69,7 +71,11 @@ describe("reminders, sign-in and final attendance of a 党员大会", () => {
     const nudge = nudges(t.people.m4.openId, 1)[0]!;
     const result = await t.click(t.people.m4, nudge, { a: "meetings.rsvp", m: meetingId, r: "attending", org: (await meetingRow(t, 1, t.chats.branch1)).orgId });
     expect(JSON.stringify(result.toast)).toContain("已记录");
-    expect(cardText(t.fake.messagesIn(t.people.m4.openId).find((m) => m.messageId === nudge.messageId))).toContain("您已回复：参加");
+    const answered = cardText(t.fake.messagesIn(t.people.m4.openId).find((m) => m.messageId === nudge.messageId));
+    expect(answered).toContain("您已回复：参加");
+    // Its title no longer asks (issue 17 item 8).
+    expect(answered).toContain("已回复参加 · #1");
+    expect(answered).not.toContain("请回复 · #1");
     expect(cardText(announcement(t, t.chats.branch1, 1))).toContain("参加 3 人");
   });
 
@@ -94,7 +100,10 @@ describe("reminders, sign-in and final attendance of a 党员大会", () => {
     expect(JSON.stringify(twice.toast)).toContain("无需重复");
     const outsider = await t.click(t.people.nm1, signin, { a: "meetings.signin", m: meetingId });
     expect(JSON.stringify(outsider.toast)).toContain("只有党员");
-    expect(cardText(t.fake.messagesIn(t.chats.branch1).find((m) => m.messageId === signin.messageId))).toContain("已签到 7 人");
+    const progress = cardText(t.fake.messagesIn(t.chats.branch1).find((m) => m.messageId === signin.messageId));
+    expect(progress).toContain("已签到 7 人");
+    // A 党员大会 votes: the card shows the quorum as it fills (issue 17 item 8). 周敏 is excluded, 孙悦 is 预备党员.
+    expect(progress).toContain("有表决权的正式党员已签到 6 人，应到 8 人，过半数需 5 人（已达到，可以表决）");
   });
 
   it("closes the sign-in 30 minutes after the start", async () => {

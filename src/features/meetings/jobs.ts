@@ -13,7 +13,7 @@ import {
 } from "./service.ts";
 import { formatClock, formatDay, formatWhen, humanIn } from "./time.ts";
 import { MAKEUP_TYPES } from "./types.ts";
-import { announceData, finalLine, meetingTitle, nudgeRef, refreshMeetingCards, signinData, signinRef, toGroup } from "./view.ts";
+import { announceData, finalLine, meetingTitle, nudgeRef, refreshMeetingCards, signinCardData, signinRef, toGroup } from "./view.ts";
 
 /**
  * Everything timed about a meeting is a Job row keyed `meeting:<id>:v<revision>:<purpose>`:
@@ -111,7 +111,7 @@ async function signinOpenJob(ctx: JobContext): Promise<void> {
     const { m, org } = found;
     await syncExpected(tx, m);
     const rows = await attendanceOf(tx, m.id);
-    await baseOut.forOrg(org.id).card({ chatId: org.chatId }, "meeting-signin", signinData(org, m, rows, ctx.now), { cardRef: signinRef(m.id) });
+    await baseOut.forOrg(org.id).card({ chatId: org.chatId }, "meeting-signin", await signinCardData(tx, org, m, rows, ctx.now), { cardRef: signinRef(m.id) });
   });
 }
 
@@ -120,7 +120,7 @@ async function signinCloseJob(ctx: JobContext): Promise<void> {
     const found = await current(tx, ctx.payload);
     if (!found) return;
     const rows = await attendanceOf(tx, found.m.id);
-    await baseOut.forOrg(found.org.id).patchCard(signinRef(found.m.id), "meeting-signin", signinData(found.org, found.m, rows, ctx.now));
+    await baseOut.forOrg(found.org.id).patchCard(signinRef(found.m.id), "meeting-signin", await signinCardData(tx, found.org, found.m, rows, ctx.now));
   });
 }
 

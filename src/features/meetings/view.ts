@@ -4,7 +4,7 @@ import type { Outbox } from "../../lark/outbox.ts";
 import { quorumSentence } from "./quorum.ts";
 import { CELL_LABEL, CELL_MARK, FREQUENCY_LABEL, type Plan, type PlanRow } from "./rules.ts";
 import {
-  AUDIENCE_LABEL, attendanceOf, countAttendance, loadMeeting, signInWindow,
+  AUDIENCE_LABEL, attendanceOf, countAttendance, loadMeeting, meetingQuorum, signInWindow, type QuorumView,
   type AttendanceView, type MeetingView,
 } from "./service.ts";
 import { formatClock, formatDay, formatWhen } from "./time.ts";
@@ -39,6 +39,10 @@ function details(org: OrgInfo, m: MeetingView, expected: number, now: Date) {
   ];
   if (m.type === "party_lesson") rows.push({ label: "主讲人", value: m.lecturer?.name ?? "未指定" });
   rows.push({ label: "应到", value: `${AUDIENCE_LABEL(m)} ${expected} 人` });
+  if (m.status === "scheduled") {
+    const { opens, closes } = signInWindow(m);
+    rows.push({ label: "签到", value: `${formatClock(opens, org.timezone)}–${formatClock(closes, org.timezone)}，开放时群里会发签到卡片` });
+  }
   return rows;
 }
 
@@ -55,6 +59,15 @@ function stateOf(org: OrgInfo, m: MeetingView, now: Date): { stateLine: string; 
 export function finalLine(rows: AttendanceView[]): string {
   const c = countAttendance(rows);
   return `实到 ${c.present} 人（正式党员 ${c.presentFull}，预备党员 ${c.presentProbationary}）· 请假 ${c.leave} 人 · 缺席 ${c.absent} 人（应到 ${c.expected} 人）`;
+}
+
+/** A personal card's title: 请回复 until answered, then what was answered. */
+function personalTitle(m: MeetingView, me: AttendanceView | undefined): string | undefined {
+  if (!me) return undefined;
+  if (m.status === "held") return "会议已结束";
+  if (m.status === "cancelled") return "会议已取消";
+  if (!me.rsvp) return "请回复";
+  return me.rsvp === "attending" ? "已回复参加" : "已请假";
 }
 
 /** Whom a personal card speaks to, and what he or she answered. */
@@ -74,7 +87,7 @@ export function announceData(org: OrgInfo, m: MeetingView, rows: AttendanceView[
   const held = m.status === "held";
   const quorumKind = m.type === "branch_general_meeting" ? "general" : m.type === "branch_committee_meeting" ? "committee" : null;
   return {
-    title: `${opts.me ? "请回复" : "会议通知"} · ${meetingTitle(m)}`,
+    title: `${personalTitle(m, opts.me) ?? "会议通知"} · ${meetingTitle(m)}`,
     orgName: org.name,
     ...stateOf(org, m, now),
     details: details(org, m, c.expected, now),
@@ -92,7 +105,20 @@ export function announceData(org: OrgInfo, m: MeetingView, rows: AttendanceView[
   };
 }
 
-export function signinData(org: OrgInfo, m: MeetingView, rows: AttendanceView[], now: Date) {
+/** "有表决权的正式党员已签到 6 人，应到 9 人，过半数需 5 人（已达到）": where the meeting votes. */
+function quorumProgress(q: QuorumView | undefined): string {
+  if (!q?.applies) return "";
+  const who = q.kind === "committee" ? "支委" : "有表决权的正式党员";
+  const of = q.kind === "committee" ? `共 ${q.entitled} 人` : `应到 ${q.entitled} 人`;
+  return `${who}已签到 ${q.present} 人，${of}，过半数需 ${q.needed} 人${q.met ? "（已达到，可以表决）" : ""}`;
+}
+
+/** The sign-in card with its quorum progress (a 党员大会 or 支委会 votes, so the count matters). */
+export async function signinCardData(tx: Tx, org: OrgInfo, m: MeetingView, rows: AttendanceView[], now: Date) {
+  return signinData(org, m, rows, now, await meetingQuorum(tx, m));
+}
+
+export function signinData(org: OrgInfo, m: MeetingView, rows: AttendanceView[], now: Date, quorum?: QuorumView) {
   const { opens, closes } = signInWindow(m);
   const c = countAttendance(rows);
   const open = m.status === "scheduled" && opens <= now && now < closes;
@@ -107,6 +133,7 @@ export function signinData(org: OrgInfo, m: MeetingView, rows: AttendanceView[],
     windowLine: `签到时间：${formatClock(opens, org.timezone)}–${formatClock(closes, org.timezone)}`,
     signedIn: c.signedIn,
     expected: c.expected,
+    quorumLine: quorumProgress(quorum),
     open,
     closedLine,
     signinValue: { a: "meetings.signin", m: m.id },
@@ -134,7 +161,7 @@ export async function refreshMeetingCards(tx: Tx, out: Outbox, org: OrgInfo, mee
     if (!cardRef) continue;
     const [, , kind, who] = cardRef.split(":");
     if (kind === "announce" || kind === "copy") await out.patchCard(cardRef, "meeting-announce", announceData(org, m, rows, now));
-    else if (kind === "signin") await out.patchCard(cardRef, "meeting-signin", signinData(org, m, rows, now));
+    else if (kind === "signin") await out.patchCard(cardRef, "meeting-signin", await signinCardData(tx, org, m, rows, now));
     else if (kind === "nudge" && (onlyMember === undefined || Number(who) === onlyMember)) {
       const me = rows.find((r) => r.memberId === Number(who));
       await out.patchCard(cardRef, "meeting-announce", announceData(org, m, rows, now, { me }));
