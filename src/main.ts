@@ -25,7 +25,15 @@ async function main() {
   }
   // The sandbox's clock can be advanced from the page; it starts at BOT_CLOCK or now.
   const sandbox = config.lark ? {} : { clock: runningClock(config.clockStart ?? new Date()), ...startSandbox(log) };
-  const runtime = await startRuntime({ config, log, ...sandbox });
+  let runtime;
+  try {
+    runtime = await startRuntime({ config, log, ...sandbox });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "EADDRINUSE") throw err;
+    // A second `npm start`, or another program on the port: say so plainly, not as a stack trace.
+    console.error(`端口 ${config.port} 已被占用：可能已有一个支部助手（或别的程序）在运行。请先停止它，或换一个端口，例如 PORT=${config.port + 1} npm start\nport ${config.port} is already in use`);
+    process.exit(1);
+  }
   log.info({ url: runtime.url, mode: config.lark ? config.lark.mode : "sandbox" }, config.lark ? "zhibu-bot started" : `zhibu-bot started — open ${runtime.url}/sandbox`);
   const shutdown = async (signal: string) => {
     log.info({ signal }, "stopping");

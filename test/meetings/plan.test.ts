@@ -17,9 +17,9 @@ describe("/计划", () => {
     const text = lastText(t, t.chats.branch1);
     expect(text).toContain("机关第一党支部 · 2026 年组织生活计划");
     expect(text).toContain("支部党员大会");
-    expect(text).toContain("第一季度 🗓️#1");
+    expect(text).toContain("第一季度 🗓️已安排#1");
     expect(text).toContain("支部委员会");
-    expect(text).toContain("1月 ➖　2月 ➖　3月 🗓️"); // before binding: not recorded, not "missing"
+    expect(text).toContain("1月 ➖未记录　2月 ➖未记录　3月 🗓️已安排"); // before binding: not recorded, not "missing"
     expect(text).toContain("党小组会 · 第一党小组");
     expect(text).toContain("党小组会 · 第二党小组");
     expect(text).toContain("民主评议党员（年度）");
@@ -33,11 +33,11 @@ describe("/计划", () => {
     await t.say(t.people.m1, t.chats.branch1, "/计划");
     const text = lastText(t, t.chats.branch1);
     // Held, but nobody submitted minutes: 已召开，记录待补 — never ✅ 已落实.
-    expect(text).toContain("第一季度 📝#1");
-    expect(text).toContain("3月 📝　4月 ⏳"); // 支委会 held in March without minutes, April due
+    expect(text).toContain("第一季度 📝记录待补#1");
+    expect(text).toContain("3月 📝记录待补　4月 ⏳待安排"); // 支委会 held in March without minutes, April due
     expect(text).toContain("✅ 已落实　📝 已召开，记录待补");
-    expect(text).not.toContain("✅#");
-    expect(text).toContain("**党课**　<font color='grey'>每季度一次</font>\n第一季度 ❌　第二季度 ⏳");
+    expect(text).not.toContain("已落实#");
+    expect(text).toContain("**党课**　<font color='grey'>每季度一次</font>\n第一季度 ❌缺　第二季度 ⏳待安排");
   });
 
   it("never shows or demands a 支委会 in a small branch", async () => {
@@ -92,7 +92,7 @@ describe("/计划 in the committee chat", () => {
     expect(text).toContain("机关党委 · 2026 年下级支部组织生活情况");
     expect(text).toContain("机关第一党支部");
     expect(text).toContain("后勤服务中心党支部");
-    expect(text).toContain("支部委员会（4月）⏳");
+    expect(text).toContain("支部委员会（4月）⏳待安排");
     expect(text).toContain("今年缺项：");
     expect(text).toContain("不排名");
     expect(text.indexOf("机关第一党支部")).toBeLessThan(text.indexOf("后勤服务中心党支部"));

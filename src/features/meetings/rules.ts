@@ -167,6 +167,26 @@ export const CELL_MARK: Record<CellStatus, string> = {
   untracked: "➖",
 };
 
+/**
+ * The status in a word beside its mark: without an emoji font (many intranet PCs, the sandbox on
+ * a bare Linux) the mark alone is a blank box.
+ */
+export const CELL_WORD: Record<CellStatus, string> = {
+  done: "已落实",
+  unrecorded: "记录待补",
+  in_progress: "进行中",
+  scheduled: "已安排",
+  due: "待安排",
+  missing: "缺",
+  upcoming: "未到期",
+  untracked: "未记录",
+};
+
+/** "🗓️已安排" */
+export function cellMark(status: CellStatus): string {
+  return `${CELL_MARK[status]}${CELL_WORD[status]}`;
+}
+
 export const CELL_LABEL: Record<CellStatus, string> = {
   done: "已落实",
   unrecorded: "已召开，记录待补",

@@ -2,7 +2,7 @@ import type { OrgInfo } from "../../app/context.ts";
 import type { Tx } from "../../db/client.ts";
 import type { Outbox } from "../../lark/outbox.ts";
 import { quorumSentence } from "./quorum.ts";
-import { CELL_LABEL, CELL_MARK, FREQUENCY_LABEL, type Plan, type PlanRow } from "./rules.ts";
+import { CELL_LABEL, CELL_MARK, cellMark, FREQUENCY_LABEL, type Plan, type PlanRow } from "./rules.ts";
 import {
   AUDIENCE_LABEL, attendanceOf, countAttendance, loadMeeting, meetingQuorum, signInWindow, type QuorumView,
   type AttendanceView, type MeetingView,
@@ -175,7 +175,7 @@ function cellsText(r: PlanRow, tz: string): string {
   return r.cells
     .map((c) => {
       const refs = r.frequency === "month" ? "" : c.meetings.map((m) => `#${m.seqNo}`).join("");
-      return `${c.period.label} ${CELL_MARK[c.status]}${refs}`;
+      return `${c.period.label} ${cellMark(c.status)}${refs}`;
     })
     .join("　")
     .concat(r.frequency === "year" && r.cells[0]?.meetings[0] ? `（${formatDay(r.cells[0].meetings[0].startAt, tz)}）` : "");
@@ -231,7 +231,7 @@ export function overviewData(org: OrgInfo, year: number, branches: Array<{ name:
     branches: branches.slice(0, OVERVIEW_LIMIT).map(({ name, plan }) => {
       const current = plan.rows.flatMap((r) => {
         const cell = r.cells.find((c) => c.period.start <= now && now < c.period.end);
-        return cell ? [`${r.label}（${cell.period.label}）${CELL_MARK[cell.status]}`] : [];
+        return cell ? [`${r.label}（${cell.period.label}）${cellMark(cell.status)}`] : [];
       });
       const missing = plan.rows.flatMap((r) => {
         const n = r.cells.filter((c) => c.status === "missing").length;
