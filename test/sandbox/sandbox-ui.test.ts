@@ -141,4 +141,17 @@ describe.skipIf(!chromium)("browser sandbox at /sandbox", () => {
     await s.waitFor(s.page.locator(".msg.has-card .card-title", { hasText: "周报" }).last());
     await s.screenshot("08-weekly-digest.png");
   });
+
+  it("jumps the clock to a chosen date and time, forward only (issue 17 item 3)", async () => {
+    await s.page.fill("#jump-at", "2026-03-13T14:20");
+    await s.page.click("#jump-btn");
+    await s.toast("机器人时间已跳到 2026-03-13 14:20");
+    expect(bot.runtime.clock.now().getTime()).toBeGreaterThanOrEqual(new Date("2026-03-13T14:20:00+08:00").getTime());
+    await s.page.locator("#clock-date", { hasText: "3月13日" }).waitFor();
+    await s.screenshot("09-clock-jumped.png");
+    await s.page.fill("#jump-at", "2026-03-10T09:00");
+    await s.page.click("#jump-btn");
+    await s.toast("只能往后跳");
+    expect(bot.runtime.clock.now().getTime()).toBeGreaterThanOrEqual(new Date("2026-03-13T14:20:00+08:00").getTime());
+  });
 });

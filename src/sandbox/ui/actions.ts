@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { dayjs } from "../../core/time.ts";
 import type { Runtime } from "../../runtime.ts";
 import { p2pChatId, type FakePlatform } from "../fake-platform/index.ts";
 
@@ -32,7 +33,11 @@ export const cardActionSchema = z.object({
   timezone: z.string().optional(),
 });
 
-export const clockSchema = z.object({ ms: z.number().int().positive().max(MAX_ADVANCE_MS) });
+export const clockSchema = z.union([
+  z.object({ ms: z.number().int().positive().max(MAX_ADVANCE_MS) }),
+  /** A wall-clock time in the demo's zone, "2026-03-13T14:20" (an <input type="datetime-local">). */
+  z.object({ to: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/) }),
+]);
 
 export const faultSchema = z.object({ kind: z.enum(["send_error", "rate_limit", "clear"]) });
 
@@ -81,6 +86,19 @@ export async function clickAsPerson(fake: FakePlatform, input: z.infer<typeof ca
     clientError: result.clientError ?? null,
     cardUpdated: message.history.length > before,
   };
+}
+
+/**
+ * Jumps the clock to a wall-clock time in the zone — forward only: what fell due before now has
+ * already happened, and reminders and digests are never taken back.
+ */
+export function jumpClock(runtime: Runtime, to: string, tz: string) {
+  const target = dayjs.tz(to, "YYYY-MM-DDTHH:mm", tz);
+  if (!target.isValid()) throw new SandboxInputError(`看不懂时间「${to}」。`);
+  const ms = target.valueOf() - runtime.clock.now().getTime();
+  if (ms <= 0) throw new SandboxInputError("只能往后跳：之前到期的提醒、签到和周报已经发生过了。要从头再来，请重启沙盒（见 README）。");
+  if (ms > MAX_ADVANCE_MS) throw new SandboxInputError("一次最多往后跳 31 天。");
+  return advanceClock(runtime, ms);
 }
 
 /** Moves the bot's clock forward and wakes its loops, so due reminders and digests fire now. */

@@ -8,7 +8,7 @@ import { BodyTooLargeError, readRawBody } from "../../lark/raw-body.ts";
 import type { Runtime } from "../../runtime.ts";
 import type { FakePlatform } from "../fake-platform/index.ts";
 import {
-  advanceClock, cardActionSchema, clickAsPerson, clockSchema, faultSchema, injectSendFault, SandboxInputError, sendAsPerson, sendSchema,
+  advanceClock, jumpClock, cardActionSchema, clickAsPerson, clockSchema, faultSchema, injectSendFault, SandboxInputError, sendAsPerson, sendSchema,
 } from "./actions.ts";
 import { buildSnapshot } from "./state.ts";
 import { REPO_ROOT } from "../../core/paths.ts";
@@ -67,7 +67,9 @@ export function createSandboxUi(fake: FakePlatform, log: Logger): SandboxUi {
     ctx.body = await clickAsPerson(fake, await parseBody(ctx, cardActionSchema));
   });
   router.post("/api/clock", async (ctx) => {
-    ctx.body = advanceClock(need(), (await parseBody(ctx, clockSchema)).ms);
+    const body = await parseBody(ctx, clockSchema);
+    const runtime = need();
+    ctx.body = "ms" in body ? advanceClock(runtime, body.ms) : jumpClock(runtime, body.to, runtime.bot.deps.timezone);
   });
   router.post("/api/fault", async (ctx) => {
     ctx.body = injectSendFault(fake, (await parseBody(ctx, faultSchema)).kind);

@@ -18,5 +18,6 @@ export const api = {
   send: (input) => call("POST", "/send", input),
   cardAction: (input) => call("POST", "/card-action", input),
   advance: (ms) => call("POST", "/clock", { ms }),
+  jumpTo: (to) => call("POST", "/clock", { to }),
   fault: (kind) => call("POST", "/fault", { kind }),
 };

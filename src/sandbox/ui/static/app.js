@@ -75,11 +75,23 @@ function renderViewerSelect() {
   select.value = store.viewer;
 }
 
+/** "2026-03-03T10:00" in the zone, for <input type="datetime-local">. */
+function inputValue(ms, timeZone) {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" })
+      .formatToParts(new Date(ms)).map((p) => [p.type, p.value]),
+  );
+  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
+}
+
 function renderClock() {
   const { date, time } = formatClock(clockNow, store.snap.timezone);
   $("clock-date").textContent = date;
   $("clock-time").textContent = time;
   const adjustable = store.snap.clock.adjustable;
+  // The jump field starts at tomorrow, same time: one step from most things worth watching.
+  if (!$("jump-at").value) $("jump-at").value = inputValue(clockNow + 24 * HOUR, store.snap.timezone);
+  $("jump-at").disabled = !adjustable;
   for (const b of document.querySelectorAll(".clock-btn")) {
     b.disabled = !adjustable;
     b.title = adjustable ? "" : "系统时钟不能快进：请用 BOT_CLOCK=2026-03-02T09:00:00+08:00 npm start 启动";
@@ -119,7 +131,7 @@ $("viewer").addEventListener("change", (e) => {
   render();
 });
 
-for (const b of document.querySelectorAll(".clock-btn")) {
+for (const b of document.querySelectorAll(".clock-btn:not(#jump-btn)")) {
   b.addEventListener("click", async () => {
     try {
       const { now } = await api.advance(Number(b.dataset.ms));
@@ -131,6 +143,18 @@ for (const b of document.querySelectorAll(".clock-btn")) {
     }
   });
 }
+$("jump-btn").addEventListener("click", async () => {
+  const to = $("jump-at").value;
+  if (!to) return toast("error", "请先选择要跳到的日期和时间");
+  try {
+    const { now } = await api.jumpTo(to);
+    clockNow = Date.parse(now);
+    toast("success", `机器人时间已跳到 ${to.replace("T", " ")}`);
+    await refresh();
+  } catch (err) {
+    toast("error", err.message);
+  }
+});
 $("hour-btn").dataset.ms = String(HOUR);
 $("day-btn").dataset.ms = String(24 * HOUR);
 $("week-btn").dataset.ms = String(7 * 24 * HOUR);
