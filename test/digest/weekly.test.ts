@@ -100,6 +100,11 @@ describe("weekly digests", () => {
   it("answers /小结 for a period on demand and explains a bad period", async () => {
     await t.say(t.people.m2, t.chats.branch1, "/小结 本年");
     expect(textOf(t.lastBotMessage(t.chats.branch1))).toContain("年度工作报告");
+    // A month's 小结 does not sign off as the weekly digest (issue 17 item 10).
+    await t.say(t.people.m2, t.chats.branch1, "/小结 本月");
+    const month = textOf(t.lastBotMessage(t.chats.branch1));
+    expect(month).toContain("本工作小结只反映是否达到组织生活的基本要求");
+    expect(month).not.toContain("周报只反映");
     await t.say(t.people.m2, t.chats.branch1, "/小结 上辈子");
     expect(textOf(t.lastBotMessage(t.chats.branch1))).toContain("不认识时段「上辈子」");
   });

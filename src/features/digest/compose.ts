@@ -21,13 +21,18 @@ export function branchDigestCard(d: BranchDigestInput): Record<string, unknown> 
     periodLabel: d.period.label,
     late: d.lateFrom ? `本期周报原定 ${formatDateTime(d.lateFrom, tz)} 发送，因系统停机延迟至 ${formatDateTime(d.now, tz)}。` : "",
     note: d.note ?? "",
-    sections: d.sections.map((s) => ({
+    // A section with nothing to say would leave a divider and a heading over nothing.
+    sections: d.sections.filter((s) => s.lines.length || s.table?.rows.length || s.chart).map((s) => ({
       title: s.title,
       lines: s.lines.map((l) => ({ text: l.text, color: l.attention ? "orange" : "default" })),
       table: s.table ? { columns: s.table.columns.map((c, i) => ({ name: `c${i}`, display_name: c, data_type: "text", width: "auto" })), rows: s.table.rows.map((r) => Object.fromEntries(r.map((cell, i) => [`c${i}`, cell]))) } : undefined,
       chart: s.chart,
     })),
     generatedAt: formatDateTime(d.now, tz),
+    // The weekly digest and an on-demand /小结 of any period say what they are.
+    footer: d.title === "周报"
+      ? "周报只反映是否达到组织生活的基本要求，不排名、不打分；个人情况请在与我的私聊中查看。发送 /小结 本月 查看其他时段。"
+      : `本${d.title}只反映是否达到组织生活的基本要求，不排名、不打分；个人情况请在与我的私聊中查看。每周一的周报会自动发到群里。`,
   };
 }
 
