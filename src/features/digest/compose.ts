@@ -1,3 +1,4 @@
+import { escapeMarkdown } from "../../lark/cards.ts";
 import type { OrgInfo } from "../../app/context.ts";
 import type { DigestSection } from "./sections.ts";
 import { formatDateTime, type Period } from "./periods.ts";
@@ -49,27 +50,34 @@ export interface CommitteeExtras {
   structure: string[];
 }
 
+/** Roll-up values that need nobody's attention: a branch's line leaves them out. */
+const QUIET = new Set(["✓", "无", "无未完成", "无待补", "不设", "已安排", "进行中", "年内", "评定中", "已发布", "—"]);
+/** Lines per markdown element: a committee of 50 branches stays far below 200 components. */
+const LINES_PER_ELEMENT = 10;
+
+function chunks(lines: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < lines.length; i += LINES_PER_ELEMENT) out.push(lines.slice(i, i + LINES_PER_ELEMENT).join("\n"));
+  return out;
+}
+
+/**
+ * The committee roll-up, readable on a phone at 50 branches: one short line per branch that
+ * needs attention, naming only what needs it ("支委会 ✗ · 整改 未完成 1，逾期 1"), then the
+ * others by name. The full grid of every branch and every requirement is the 台账 export's.
+ */
 export function committeeDigestCard(committee: OrgInfo, period: Period, rows: CommitteeRow[], note: string | null | undefined, now: Date, lateFrom?: Date, extras?: CommitteeExtras) {
   const byName = (a: CommitteeRow, b: CommitteeRow) => a.org.name.localeCompare(b.org.name, "zh");
-  // Columns as the branches list them, taken in name order: the same card whatever order the rows came in.
-  const columns = [...new Set([...rows].sort(byName).flatMap((r) => r.sections.flatMap((s) => Object.keys(s.rollup ?? {}))))];
-  const toRow = (r: CommitteeRow) => {
-    const cells = Object.assign({}, ...r.sections.map((s) => s.rollup ?? {})) as Record<string, string>;
-    return { 支部: r.org.name, ...Object.fromEntries(columns.map((c) => [c, cells[c] ?? "缺项"])) };
+  const cellsOf = (r: CommitteeRow) => Object.entries(Object.assign({}, ...r.sections.map((s) => s.rollup ?? {})) as Record<string, string>);
+  const attention = rows.filter((r) => r.sections.some((s) => s.needsAttention)).sort(byName);
+  const fine = rows.filter((r) => !r.sections.some((s) => s.needsAttention)).sort(byName);
+  const lineOf = (r: CommitteeRow) => {
+    // Rendered as markdown unescaped (for the bold name): everything from data is escaped here.
+    const loud = cellsOf(r).filter(([, v]) => !QUIET.has(v)).map(([k, v]) => escapeMarkdown(`${k} ${v}`));
+    return `**${escapeMarkdown(r.org.name)}**　${loud.join(" · ") || "见支部周报"}`;
   };
-  const attention = rows.filter((r) => r.sections.some((s) => s.needsAttention));
-  const fine = rows.filter((r) => !r.sections.some((s) => s.needsAttention));
-  const tableColumns = ["支部", ...columns].map((c, i) => ({ name: `c${i}`, display_name: c, data_type: "text", width: "auto" }));
-  const asTable = (list: CommitteeRow[]) =>
-    list.sort(byName).map((r) => {
-      const row = toRow(r) as Record<string, string>;
-      return Object.fromEntries(["支部", ...columns].map((c, i) => [`c${i}`, row[c] ?? ""]));
-    });
+  const shown = attention.slice(0, MAX_ROWS);
   const tz = committee.timezone;
-  // A card stays under 30 KB: large committees see the branches needing attention (capped)
-  // and a count of the rest, never a truncated table.
-  const attentionRows = asTable(attention);
-  const fineRows = rows.length > MAX_ROWS ? [] : asTable(fine);
   return {
     orgName: committee.name,
     periodLabel: period.label,
@@ -77,12 +85,12 @@ export function committeeDigestCard(committee: OrgInfo, period: Period, rows: Co
     note: note ?? "",
     branchCount: rows.length,
     attentionCount: attention.length,
-    columns: tableColumns,
-    attentionRows: attentionRows.slice(0, MAX_ROWS),
-    attentionHidden: Math.max(0, attentionRows.length - MAX_ROWS),
-    fineRows,
-    fineSummary: fineRows.length === 0 && fine.length > 0 ? `其余 ${fine.length} 个支部本期各项要求均已落实或尚在期限内。` : "",
-    indicatorGroups: extras?.groups ?? [],
+    attentionBlocks: chunks(shown.map(lineOf)),
+    attentionHidden: Math.max(0, attention.length - shown.length),
+    fineSummary: fine.length === 0 ? "" : fine.length <= MAX_ROWS
+      ? `其他 ${fine.length} 个支部本期各项要求均已落实或尚在期限内：${fine.map((r) => r.org.name).join("、")}。`
+      : `其余 ${fine.length} 个支部本期各项要求均已落实或尚在期限内。`,
+    indicatorGroups: (extras?.groups ?? []).map((g) => ({ ...g, blocks: chunks(g.lines.map((l) => `- ${l}`)) })),
     structure: extras?.structure ?? [],
     generatedAt: formatDateTime(now, tz),
   };
