@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { branchDigestCard, committeeDigestCard } from "../../src/features/digest/compose.ts";
+import { branchDigestCard, committeeDigestCard, type CommitteeRow } from "../../src/features/digest/compose.ts";
 import { countComponents, renderCard } from "../../src/lark/cards.ts";
+import type { DigestSection } from "../../src/features/digest/sections.ts";
 
 /** Issue 17 item 10: no divider and heading over nothing; the footer says which report it is. */
 describe("the branch digest card", () => {
@@ -26,9 +27,9 @@ describe("the branch digest card", () => {
 describe("the committee roll-up at 50 branches", () => {
   const committee = { id: 100, kind: "committee", name: "机关党委", category: null, chatId: "oc_c", parentId: null, timezone: "Asia/Shanghai" } as const;
   const period = { unit: "week" as const, key: "2026-W10", label: "第10周（3月2日—3月8日）", start: new Date("2026-03-02T00:00:00+08:00"), end: new Date("2026-03-09T00:00:00+08:00") };
-  const rows = Array.from({ length: 50 }, (_, i) => ({
+  const rows: CommitteeRow[] = Array.from({ length: 50 }, (_, i) => ({
     org: { id: i + 1, kind: "branch", name: `第${i + 1}党支部（机关后勤服务中心）`, category: "gov_institution", chatId: `oc_${i}`, parentId: 100, timezone: "Asia/Shanghai" } as const,
-    sections: [
+    sections: <DigestSection[]>[
       { title: "组织生活要求", lines: [{ text: "x" }], needsAttention: i % 2 === 0, rollup: { 党员大会: i % 2 ? "✓" : "✗", 支委会: "✓", 党小组会: "不设", 党课: i % 3 ? "年内" : "✗", 主题党日: "✓", 组织生活会: "年内" } },
       { title: "整改", lines: [{ text: "y" }], rollup: { 整改: i % 4 ? "无未完成" : "未完成 2，逾期 1" } },
       { title: "预警", lines: [{ text: "z" }], rollup: { 预警: "无" } },
