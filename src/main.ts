@@ -5,6 +5,7 @@ import { createLogger } from "./core/log.ts";
 import { runningClock } from "./core/clock.ts";
 import { startRuntime } from "./runtime.ts";
 import { startSandbox } from "./sandbox/index.ts";
+import { prepareSandboxDatabase } from "./sandbox/database.ts";
 
 /** Wiring only: configuration, logger, runtime, and the sandbox when there are no credentials. */
 async function main() {
@@ -20,8 +21,11 @@ async function main() {
   }
   const log = createLogger(config.logLevel);
   if (!config.lark) {
+    const sandboxDb = prepareSandboxDatabase(process.env.DATABASE_URL);
+    config = { ...config, databaseUrl: sandboxDb.databaseUrl };
     const where = dialectOf(config.databaseUrl) === "postgres" ? "PostgreSQL 数据库" : "本地 SQLite";
     log.info({ database: dialectOf(config.databaseUrl) }, `未配置 LARK_APP_ID：使用内置的模拟飞书开放平台（sandbox）与${where}运行 / no LARK_APP_ID: running against the embedded fake platform`);
+    log.info(sandboxDb.notice);
   }
   // The sandbox's clock can be advanced from the page; it starts at BOT_CLOCK or now.
   const sandbox = config.lark ? {} : { clock: runningClock(config.clockStart ?? new Date()), ...startSandbox(log) };
