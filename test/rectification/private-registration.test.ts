@@ -34,7 +34,10 @@ describe("a personal item typed in the group", () => {
     expect(item.owner?.name).toBe("张红");
 
     const privately = t.botMessages(t.people.s1.openId).slice(before);
-    expect(privately.map(textOf).join("\n")).toContain(`您在群里登记了个人整改事项 #${item.seqNo}（张红）`);
+    // One private card (the note rides on the form), read as a person sees it.
+    expect(privately).toHaveLength(1);
+    const seen = privately.map(textOf).join("\n").replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n)));
+    expect(seen).toContain(`您在群里登记了个人整改事项 #${item.seqNo}（张红）`);
     const form = privately.find((m) => textOf(m).includes("登记整改事项"));
     expect(form).toBeDefined();
     // Privately the pickers offer the branch's members (in a private chat there is nobody else to pick).

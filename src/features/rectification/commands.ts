@@ -58,12 +58,12 @@ async function openForm(ctx: CommandContext): Promise<void> {
  * The registration form: in the group its person pickers offer the chat's members; sent
  * privately (where personal items belong) they offer the branch's members by name.
  */
-async function sendForm(ctx: CommandContext, where: "here" | "privately"): Promise<void> {
+async function sendForm(ctx: CommandContext, where: "here" | "privately", banner = ""): Promise<void> {
   const org = requireOrg(ctx);
   const { reminderDays } = await settingsOf(ctx.tx, org.id);
   const privately = where === "privately" || !inGroup(ctx);
   const members = privately ? await ctx.tx.member.findMany({ where: { orgId: org.id, active: true, memberClass: { not: "pending" } }, orderBy: { id: "asc" }, select: { openId: true } }) : [];
-  const data = { org: org.id, orgName: org.name, cadence: reminderDays.join("、"), people: members.map((m) => ({ value: m.openId })), pickFrom: privately ? "本支部成员" : "本群成员" };
+  const data = { org: org.id, orgName: org.name, cadence: reminderDays.join("、"), people: members.map((m) => ({ value: m.openId })), pickFrom: privately ? "本支部成员" : "本群成员", banner };
   if (where === "privately" && inGroup(ctx)) await ctx.out.forOrg(org.id).card({ openId: ctx.message.senderOpenId }, "rectification-form", data);
   else await ctx.replyCard("rectification-form", data);
 }
@@ -138,11 +138,8 @@ async function addCommand(ctx: CommandContext): Promise<void> {
   // Typed in the group, a personal item was already read by everyone there; the bot cannot take
   // that message back. The group learns only that something was registered; the rest goes privately.
   await ctx.reply(`已登记 ${made.length} 项个人整改事项，详情只私信给责任人和验收人。个人事项请私聊我登记（私聊发送 /整改 新增 会收到登记表单），群里就不会出现姓名和问题。`);
-  await ctx.out.forOrg(org.id).text(
-    { openId: ctx.message.senderOpenId },
-    `您在群里登记了个人整改事项 ${numbers}（${made.map((m) => m.owner).join("、")}）。群里已看到您那条消息，我无法撤回它；以后请在这里登记：填写下面的表单即可。`,
-  );
-  await sendForm(ctx, "privately");
+  // One private card, not a text and a card: the note rides on the form (every call counts).
+  await sendForm(ctx, "privately", `您在群里登记了个人整改事项 ${numbers}（${made.map((m) => m.owner).join("、")}）。群里已看到您那条消息，我无法撤回它；以后请在这里登记：填写下面的表单即可。`);
 }
 
 // ── /整改 列表 ──
