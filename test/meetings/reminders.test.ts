@@ -165,6 +165,11 @@ describe("catching up after downtime", () => {
     await t.restart();
     expect(reminders(2)).toHaveLength(1);
     expect(reminders(2)[0]).toContain("20 分钟后");
+    // A 主题党日 does not vote: its sign-in card has no quorum line.
+    await advanceTo("2026-03-06T09:46:00+08:00");
+    const signin = cardsWith(t, t.chats.branch1, "会议签到 · #2")[0]!;
+    expect(cardText(signin)).toContain("已签到 0 人");
+    expect(cardText(signin)).not.toContain("过半数");
   });
 });
 

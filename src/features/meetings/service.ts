@@ -587,13 +587,19 @@ async function exclusionsFor(tx: Tx, memberIds: number[], meeting: Pick<MeetingV
   });
 }
 
+/** Which meetings vote: a 党员大会 (正式党员 entitled) or a 支委会 (committee members); others do not. */
+export function quorumKind(type: MeetingType): "general" | "committee" | null {
+  return type === "branch_general_meeting" ? "general" : type === "branch_committee_meeting" ? "committee" : null;
+}
+
 /**
  * Quorum of a 支部党员大会 (正式党员 entitled, minus recognised exclusions) or a 支委会 (committee
  * members). Other types do not vote, so `applies` is false. Present = signed in (or final present).
  */
-export async function meetingQuorum(tx: Tx, meeting: MeetingView): Promise<QuorumView> {
-  const kind = meeting.type === "branch_general_meeting" ? "general" : meeting.type === "branch_committee_meeting" ? "committee" : null;
-  const rows = (await attendanceOf(tx, meeting.id)).filter((r) => r.expected);
+export async function meetingQuorum(tx: Tx, meeting: MeetingView, attendance?: AttendanceView[]): Promise<QuorumView> {
+  const kind = quorumKind(meeting.type);
+  // The caller's rows when it has just read them (every sign-in refreshes the card: a hot path).
+  const rows = (attendance ?? (await attendanceOf(tx, meeting.id))).filter((r) => r.expected);
   const voters = kind === "general" ? rows.filter((r) => r.memberClass === "full") : rows;
   const exclusions = kind === "general" ? await exclusionsFor(tx, voters.map((v) => v.memberId), meeting) : [];
   const excludedIds = new Set(exclusions.map((e) => e.memberId));

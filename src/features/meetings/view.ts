@@ -4,7 +4,7 @@ import type { Outbox } from "../../lark/outbox.ts";
 import { quorumSentence } from "./quorum.ts";
 import { CELL_LABEL, CELL_MARK, cellMark, FREQUENCY_LABEL, type Plan, type PlanRow } from "./rules.ts";
 import {
-  AUDIENCE_LABEL, attendanceOf, countAttendance, loadMeeting, meetingQuorum, signInWindow, type QuorumView,
+  AUDIENCE_LABEL, attendanceOf, countAttendance, loadMeeting, meetingQuorum, quorumKind, signInWindow, type QuorumView,
   type AttendanceView, type MeetingView,
 } from "./service.ts";
 import { formatClock, formatDay, formatWhen } from "./time.ts";
@@ -85,7 +85,7 @@ export function announceData(org: OrgInfo, m: MeetingView, rows: AttendanceView[
   const open = m.status === "scheduled" && m.startAt > now;
   const value = (r: string) => ({ a: "meetings.rsvp", m: m.id, r, ...(opts.me ? { org: org.id } : {}) });
   const held = m.status === "held";
-  const quorumKind = m.type === "branch_general_meeting" ? "general" : m.type === "branch_committee_meeting" ? "committee" : null;
+  const votes = quorumKind(m.type);
   return {
     title: `${personalTitle(m, opts.me) ?? "会议通知"} · ${meetingTitle(m)}`,
     orgName: org.name,
@@ -96,7 +96,7 @@ export function announceData(org: OrgInfo, m: MeetingView, rows: AttendanceView[
     leaveNames: rows.filter((r) => r.expected && r.rsvp === "leave").map((r) => r.name).join("、"),
     held: held && !opts.me,
     finalLine: held ? finalLine(rows) : "",
-    quorumLine: held && quorumKind && m.entitledCount !== null ? quorumSentence(quorumKind, m.entitledCount, m.presentVoting ?? 0) : "",
+    quorumLine: held && votes && m.entitledCount !== null ? quorumSentence(votes, m.entitledCount, m.presentVoting ?? 0) : "",
     personalLine: personalLine(m, opts.me),
     open,
     attendValue: value("attending"),
@@ -115,7 +115,8 @@ function quorumProgress(q: QuorumView | undefined): string {
 
 /** The sign-in card with its quorum progress (a 党员大会 or 支委会 votes, so the count matters). */
 export async function signinCardData(tx: Tx, org: OrgInfo, m: MeetingView, rows: AttendanceView[], now: Date) {
-  return signinData(org, m, rows, now, await meetingQuorum(tx, m));
+  // Only meetings that vote show a quorum; the rows were just read by the caller.
+  return signinData(org, m, rows, now, quorumKind(m.type) ? await meetingQuorum(tx, m, rows) : undefined);
 }
 
 export function signinData(org: OrgInfo, m: MeetingView, rows: AttendanceView[], now: Date, quorum?: QuorumView) {

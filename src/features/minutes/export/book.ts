@@ -1,7 +1,7 @@
 import type { Tx } from "../../../db/client.ts";
 import type { OrgInfo } from "../../../app/context.ts";
 import { quorumSentence } from "../../meetings/quorum.ts";
-import { attendanceOf } from "../../meetings/service.ts";
+import { attendanceOf, quorumKind as votingKind } from "../../meetings/service.ts";
 import { dayjs } from "../../meetings/time.ts";
 import { TYPE_LABEL, type MeetingType } from "../../meetings/types.ts";
 import { meetingTitle } from "../../meetings/view.ts";
@@ -71,7 +71,7 @@ export async function loadRecordBook(tx: Tx, org: OrgInfo, year: number, now: Da
     const minutes = m.minutes;
     const current = minutes?.versions.find((v) => v.version === minutes.version);
     const record = current ? (JSON.parse(current.content) as MinutesContent) : null;
-    const quorumKind = type === "branch_general_meeting" ? "general" : type === "branch_committee_meeting" ? "committee" : null;
+    const quorumKind = votingKind(type);
     const snapshot: QuorumRecord | null =
       quorumKind && m.entitledCount !== null
         ? { kind: quorumKind, entitled: m.entitledCount, present: m.presentVoting ?? 0, needed: Math.floor(m.entitledCount / 2) + 1, met: !!m.quorumMet, sentence: quorumSentence(quorumKind, m.entitledCount, m.presentVoting ?? 0) }
