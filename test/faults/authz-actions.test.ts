@@ -135,6 +135,8 @@ function matrix(): ActionRow[] {
     { action: "meetings.create", place: "group", value: () => ({}), form: (o) => ({ type: "party_group_meeting", start: "2026-03-19 +0800", time: "14:30", place: "二楼小会议室", topic: "学习党章", group: String(o.group ?? 0), chair: o.group ? "" : p.m6.openId }), allow: 支委或党小组组长 },
     { action: "meetings.confirm", place: "group", value: (o) => ({ t: "party_group_meeting", s: "2026-03-19T06:30:00.000Z", p: "二楼小会议室", o: "学习党章", g: o.group ?? 0, c: o.group ? undefined : w.memberIds.get(`${o.org}:${p.m6.openId}`), by: p.s1.openId }), allow: 支委或党小组组长 },
     { action: "meetings.discard", place: "group", value: (o) => ({ t: "branch_general_meeting", s: "2026-03-19T06:30:00.000Z", c: o.plainMember, by: p.s1.openId }), allow: 支委 }, // 王建国 asked; 支委 may drop it too
+    { action: "meetings.confirmMove", place: "group", value: (o) => ({ m: o.party, rev: 1, s: "2026-03-25T01:00:00.000Z", e: "2026-03-25T02:30:00.000Z", by: p.s1.openId }), allow: 支委 },
+    { action: "meetings.discardMove", place: "group", value: (o) => ({ m: o.party, rev: 1, s: "2026-03-25T01:00:00.000Z", e: "2026-03-25T02:30:00.000Z", by: p.s1.openId }), allow: 支委 },
     { action: "minutes.form", place: "private", value: (o) => ({ op: "save", m: o.held }), form: () => ({ place: "三楼会议室", agenda: "学习贯彻全会精神" }), allow: 书记 }, // 李明 records; 书记 may write
     { action: "minutes.confirm", place: "group", value: (o) => ({ m: o.held, v: 1 }), allow: 书记 },
     { action: "evaluation.self", place: "private", value: (o) => ({ r: o.openRound }), form: () => ({ summary: "认真学习，按时参加组织生活。", grade: "QUALIFIED" }), allow: 党员 },

@@ -97,6 +97,49 @@ describe("/安排 with the time in words", () => {
   });
 });
 
+describe("/改期 with the time in words", () => {
+  it("echoes the new time with its weekday and moves the meeting only on 确认改期", async () => {
+    await t.say(t.people.s1, t.chats.branch1, "/安排 支委会 2026-03-10 14:30 支部办公室");
+    const m = (await meetings()).at(-1)!;
+    const sentBefore = t.botMessages(t.chats.branch1).length;
+    await t.say(t.people.s1, t.chats.branch1, `/改期 #${m.seqNo} 下周四 下午3点`);
+    const confirm = t.lastBotMessage(t.chats.branch1)!;
+    const text = cardText(confirm);
+    expect(text).toContain(`请确认改期：#${m.seqNo} 支部委员会`);
+    expect(text).toContain("「下周四 下午3点」理解为 3月12日（周四）15:00");
+    expect(text).toContain("原定");
+    expect((await t.runtime.db.meeting.findUnique({ where: { id: m.id } }))!.startAt.toISOString()).toBe(m.startAt.toISOString());
+    expect(t.botMessages(t.chats.branch1).length).toBe(sentBefore + 1);
+
+    // Only a committee member (or the 党小组 leader for a 党小组会) may confirm a move.
+    const refused = await t.click(t.people.m1, confirm, buttons(confirm)["确认改期"]!);
+    expect(JSON.stringify(refused)).toContain("只有支委");
+    await t.click(t.people.s1, confirm, buttons(confirm)["确认改期"]!);
+    const moved = (await t.runtime.db.meeting.findUnique({ where: { id: m.id } }))!;
+    expect(moved.startAt.toISOString()).toBe(new Date("2026-03-12T15:00:00+08:00").toISOString());
+    expect(t.botMessages(t.chats.branch1).some((x) => cardText(x).includes("【会议改期】"))).toBe(true);
+    expect(cardText(t.fake.message(confirm.messageId)!)).toContain(`已改期：#${m.seqNo} 支部委员会`);
+
+    // Pressed again: nothing moves twice, no second announcement.
+    const announcements = t.botMessages(t.chats.branch1).filter((x) => cardText(x).includes("【会议改期】")).length;
+    await t.click(t.people.o1, confirm, buttons(confirm)["确认改期"] ?? { a: "meetings.confirmMove" });
+    expect(t.botMessages(t.chats.branch1).filter((x) => cardText(x).includes("【会议改期】")).length).toBe(announcements);
+  });
+
+  it("moves at once when the time is written as digits, and 不改期 leaves the meeting where it was", async () => {
+    await t.say(t.people.s1, t.chats.branch1, "/安排 支委会 2026-03-17 14:30 支部办公室");
+    const m = (await meetings()).at(-1)!;
+    await t.say(t.people.s1, t.chats.branch1, `/改期 #${m.seqNo} 明天 16:00`);
+    const confirm = t.lastBotMessage(t.chats.branch1)!;
+    await t.click(t.people.s1, confirm, buttons(confirm)["不改期"]!);
+    expect(cardText(t.fake.message(confirm.messageId)!)).toContain("没有改期");
+    expect((await t.runtime.db.meeting.findUnique({ where: { id: m.id } }))!.startAt.toISOString()).toBe(m.startAt.toISOString());
+    await t.say(t.people.s1, t.chats.branch1, `/改期 #${m.seqNo} 2026-03-18 09:00`);
+    expect(lastText(t, t.chats.branch1)).toContain("已将");
+    expect((await t.runtime.db.meeting.findUnique({ where: { id: m.id } }))!.startAt.toISOString()).toBe(new Date("2026-03-18T09:00:00+08:00").toISOString());
+  });
+});
+
 describe("examples people are shown", () => {
   const tz = "Asia/Shanghai";
   // Any day they may be read on: today, half a year on, the last day of a year, years later.

@@ -4,7 +4,7 @@ import { UsageError, type ActionContext } from "../../app/context.ts";
 import type { CardResponse } from "../../app/inbound.ts";
 import { renderCard } from "../../lark/cards.ts";
 import { answerMeeting, publishMeeting, type FlowDeps } from "./flows.ts";
-import { confirmAction, discardAction } from "./confirm.ts";
+import { confirmAction, confirmMoveAction, discardAction, discardMoveAction } from "./confirm.ts";
 import { createMeeting, loadMeeting, resolveMember, signIn, type MeetingView } from "./service.ts";
 import { formatClock, formatWhen, parsePickerDateTime } from "./time.ts";
 import { isMeetingType, TYPE_LABEL } from "./types.ts";
@@ -95,5 +95,7 @@ export function registerMeetingActions(bot: Bot, deps: FlowDeps): void {
   bot.action({ name: "meetings.signin", permission: "member", access: "会议签到卡片「签到」：应到会的党员本人，在签到时间内", run: signinAction });
   bot.action({ name: "meetings.confirm", permission: "member", access: "安排会议确认卡片「确认安排」：支委；党小组组长只能安排本小组的党小组会", run: (ctx) => confirmAction(deps, ctx) });
   bot.action({ name: "meetings.discard", permission: "member", access: "安排会议确认卡片「不安排」：发起安排的人或支委", run: discardAction });
+  bot.action({ name: "meetings.confirmMove", permission: "member", access: "改期确认卡片「确认改期」：支委；党小组组长只能改期本小组的党小组会", run: (ctx) => confirmMoveAction(deps, ctx) });
+  bot.action({ name: "meetings.discardMove", permission: "member", access: "改期确认卡片「不改期」：支委；党小组组长只能改期本小组的党小组会", run: discardMoveAction });
   bot.action({ name: "meetings.create", permission: "member", access: "安排会议表单「安排会议」：支委；党小组组长只能安排本小组的党小组会", run: (ctx) => createAction(deps, ctx) });
 }

@@ -18,7 +18,7 @@ import {
   resolveMember, revokeExclusion, upcomingMeetings, recentMeetings, SEQ_EXAMPLE, SCHEDULE_EXAMPLE,
   type MeetingDraft, type MeetingView,
 } from "./service.ts";
-import { confirmCardData } from "./confirm.ts";
+import { confirmCardData, moveConfirmCardData } from "./confirm.ts";
 import { formatDay, offsetLabel, parseOffset, zoned } from "./time.ts";
 import { dayOf, parseDay } from "../rectification/dates.ts";
 import { FINAL_LABEL, TYPE_LABEL, TYPE_WORDS, type FinalStatus, type MeetingType, type Rsvp } from "./types.ts";
@@ -163,6 +163,12 @@ async function rescheduleCommand(deps: FlowDeps, ctx: CommandContext) {
   const m = await meetingBySeq(ctx.tx, org, seq);
   requireManage(ctx.actor, m.type, m.group?.leaderId ?? null);
   const time = requireDateTime(ctx.args, 1, ctx.now, org.timezone, RESCHEDULE_EXAMPLE.replace("#12", `#${seq}`));
+  if (time.natural) {
+    // A time read from words is shown back with its weekday; nothing moves before 确认改期.
+    const words = ctx.args.slice(1, 1 + time.consumed).join(" ");
+    await ctx.replyCard("meeting-confirm", await moveConfirmCardData(ctx.tx, org, m, time.start, time.end, words, ctx.now));
+    return;
+  }
   const moved = await rescheduleFlow(ctx.tx, ctx.out, org, m, time.start, time.end, ctx.now, ctx.message.senderOpenId, deps);
   await ctx.reply(`已将 ${meetingTitle(moved)} 改到 ${formatDay(moved.startAt, org.timezone)}${zoned(moved.startAt, org.timezone).format("HH:mm")}，已通知应到人员并更新通知卡片。`);
 }
@@ -361,7 +367,7 @@ export function registerMeetingCommands(bot: Bot, deps: FlowDeps): void {
     .command({ name: "计划", aliases: ["plan"], group: GROUP, summary: "查看全年三会一课计划与完成情况（党委群：各下级支部情况）", usage: "/计划 [年份]", example: "/计划 2026", permission: "member", scope: "org", run: (ctx) => planCommand(bot, ctx) })
     .command({ name: "安排", aliases: ["schedule"], group: GROUP, summary: "安排会议（不带参数则发出填写表单）", usage: "/安排 <类型> <时间，如 下周五 14:30> [地点] [主题…] [主持 @成员] [记录 @成员] [主讲 @成员]", example: SCHEDULE_EXAMPLE, permission: "member", scope: "branch", access: "支委；党小组组长只能安排本小组的党小组会", run: (ctx) => scheduleCommand(deps, ctx) })
     .command({ name: "会议", aliases: ["meetings"], group: GROUP, summary: "查看近期会议；带编号则显示该会议的通知卡片", usage: "/会议 [#编号]", example: "/会议 #12", permission: "member", scope: "branch", run: meetingsCommand })
-    .command({ name: "改期", aliases: ["reschedule"], group: GROUP, summary: "会议改期并通知应到人员", usage: "/改期 #编号 <YYYY-MM-DD HH:mm>", example: RESCHEDULE_EXAMPLE, permission: "member", scope: "branch", access: "支委；党小组组长只能改期本小组的党小组会", run: (ctx) => rescheduleCommand(deps, ctx) })
+    .command({ name: "改期", aliases: ["reschedule"], group: GROUP, summary: "会议改期并通知应到人员", usage: "/改期 #编号 <新时间，如 下周五 14:30>", example: RESCHEDULE_EXAMPLE, permission: "member", scope: "branch", access: "支委；党小组组长只能改期本小组的党小组会", run: (ctx) => rescheduleCommand(deps, ctx) })
     .command({ name: "取消", aliases: ["cancel"], group: GROUP, summary: "取消会议并通知应到人员", usage: "/取消 #编号 <原因>", example: CANCEL_EXAMPLE, permission: "member", scope: "branch", access: "支委；党小组组长只能取消本小组的党小组会", run: (ctx) => cancelCommand(deps, ctx) })
     .command({ name: "参加", aliases: ["attend"], group: GROUP, summary: "回复参加会议（也可点通知卡片或回复通知）", usage: "/参加 [#编号]", example: "/参加 #12", permission: "member", scope: "any", access: "本人，只能回复本人应参加的会议", run: (ctx) => answerCommand("attending", ctx) })
     .command({ name: "请假", aliases: ["leave"], group: GROUP, summary: "请假并写明事由", usage: "/请假 [#编号] <事由>", example: LEAVE_EXAMPLE, permission: "member", scope: "any", access: "本人，只能回复本人应参加的会议", run: (ctx) => answerCommand("leave", ctx) })

@@ -4,8 +4,8 @@ import type { CardResponse } from "../../app/inbound.ts";
 import { isCommittee, type Actor } from "../../app/roles.ts";
 import type { Tx } from "../../db/client.ts";
 import { renderCard } from "../../lark/cards.ts";
-import { publishMeeting, type FlowDeps } from "./flows.ts";
-import { checkDraft, createMeeting, draftEnd, type MeetingDraft } from "./service.ts";
+import { publishMeeting, rescheduleFlow, type FlowDeps } from "./flows.ts";
+import { checkDraft, checkMove, createMeeting, draftEnd, loadMeeting, requireManage, type MeetingDraft, type MeetingView } from "./service.ts";
 import { formatClock, formatDay, formatWhen, zoned } from "./time.ts";
 import { isMeetingType, TYPE_LABEL } from "./types.ts";
 import { meetingTitle } from "./view.ts";
@@ -83,22 +83,30 @@ async function detailRows(tx: Tx, org: OrgInfo, draft: MeetingDraft, end: Date, 
 /** The confirmation card's data; runs every check scheduling would, so a refusal comes now. */
 export async function confirmCardData(tx: Tx, org: OrgInfo, draft: MeetingDraft, words: string, actor: Actor, now: Date) {
   const end = await checkDraft(tx, org, draft, actor, now);
-  const year = zoned(draft.start, org.timezone).year() !== zoned(now, org.timezone).year() ? `${zoned(draft.start, org.timezone).year()}年` : "";
   const value = toValue(draft, actor.openId);
   return {
     title: `请确认：${TYPE_LABEL[draft.type]}`,
     color: "blue",
     rows: await detailRows(tx, org, draft, end, now),
-    understood: `「${words}」理解为 ${year}${formatDay(draft.start, org.timezone)}${formatClock(draft.start, org.timezone)}。`,
+    understood: understoodLine(org, words, draft.start, now),
     pending: true,
+    ...SCHEDULE_BUTTONS,
     doneLine: "",
     confirmValue: { a: "meetings.confirm", org: org.id, ...value },
     cancelValue: { a: "meetings.discard", org: org.id, ...value },
   };
 }
 
+const SCHEDULE_BUTTONS = { hint: "确认后才在群里发出会议通知；不对就点「不安排」，再发一次命令。", confirmText: "确认安排", cancelText: "不安排" };
+const MOVE_BUTTONS = { hint: "确认后才改期并通知应到人员；不对就点「不改期」，再发一次命令。", confirmText: "确认改期", cancelText: "不改期" };
+
 function answeredCard(title: string, color: string, rows: Row[], doneLine: string) {
-  return renderCard("meeting-confirm", { title, color, rows, understood: "", pending: false, doneLine, confirmValue: {}, cancelValue: {} });
+  return renderCard("meeting-confirm", { title, color, rows, understood: "", pending: false, ...SCHEDULE_BUTTONS, doneLine, confirmValue: {}, cancelValue: {} });
+}
+
+function understoodLine(org: OrgInfo, words: string, start: Date, now: Date): string {
+  const year = zoned(start, org.timezone).year() !== zoned(now, org.timezone).year() ? `${zoned(start, org.timezone).year()}年` : "";
+  return `「${words}」理解为 ${year}${formatDay(start, org.timezone)}${formatClock(start, org.timezone)}。`;
 }
 
 export async function confirmAction(deps: FlowDeps, ctx: ActionContext): Promise<CardResponse> {
@@ -127,4 +135,78 @@ export async function discardAction(ctx: ActionContext): Promise<CardResponse> {
   const draft = await draftOf(ctx);
   const rows = await detailRows(ctx.tx, org, draft, draftEnd(draft), ctx.now);
   return { toast: { type: "info", content: "已取消，没有安排会议" }, card: answeredCard(`未安排：${TYPE_LABEL[draft.type]}`, "grey", rows, "已取消，没有安排会议。需要时请重新发送 /安排。") };
+}
+
+// ───────────────────────────── /改期 in words ─────────────────────────────
+
+/**
+ * `/改期 #12 下周四 下午3点` moves a meeting everyone was told about, so a misread day is worse
+ * than for a new one: the move is echoed first and made on 确认改期. The card carries the meeting
+ * and its revision; a press after someone else changed the meeting is refused, not applied.
+ */
+export async function moveConfirmCardData(tx: Tx, org: OrgInfo, m: MeetingView, start: Date, end: Date | undefined, words: string, now: Date) {
+  const newEnd = await checkMove(tx, org, m, start, end, now);
+  const value = { m: m.id, rev: m.revision, s: start.toISOString(), e: newEnd.toISOString() };
+  return {
+    title: `请确认改期：${meetingTitle(m)}`,
+    color: "orange",
+    rows: moveRows(org, m, m.startAt, m.endAt, start, newEnd, now),
+    understood: understoodLine(org, words, start, now),
+    pending: true,
+    ...MOVE_BUTTONS,
+    doneLine: "",
+    confirmValue: { a: "meetings.confirmMove", org: org.id, ...value },
+    cancelValue: { a: "meetings.discardMove", org: org.id, ...value },
+  };
+}
+
+function moveRows(org: OrgInfo, m: MeetingView, fromStart: Date, fromEnd: Date, toStart: Date, toEnd: Date, now: Date): Row[] {
+  return [
+    { label: "原定", value: formatWhen(fromStart, fromEnd, org.timezone, now) },
+    { label: "改到", value: formatWhen(toStart, toEnd, org.timezone, now) },
+    { label: "地点", value: m.place ?? "待定" },
+  ];
+}
+
+function movedCard(title: string, color: string, rows: Row[], doneLine: string) {
+  return renderCard("meeting-confirm", { title, color, rows, understood: "", pending: false, ...MOVE_BUTTONS, doneLine, confirmValue: {}, cancelValue: {} });
+}
+
+async function moveOf(ctx: ActionContext): Promise<{ m: MeetingView; start: Date; end: Date; rev: number }> {
+  const v = ctx.value;
+  const start = typeof v.s === "string" ? new Date(v.s) : undefined;
+  const end = typeof v.e === "string" ? new Date(v.e) : undefined;
+  const id = typeof v.m === "number" ? rowNumber(v.m) : undefined;
+  const m = id !== undefined ? await loadMeeting(ctx.tx, id) : undefined;
+  if (!m || m.orgId !== ctx.org!.id || !start || !end || Number.isNaN(start.getTime()) || Number.isNaN(end.getTime()) || typeof v.rev !== "number") {
+    throw new UsageError("这张确认卡片已失效，请重新发送 /改期。");
+  }
+  return { m, start, end, rev: v.rev };
+}
+
+export async function confirmMoveAction(deps: FlowDeps, ctx: ActionContext): Promise<CardResponse> {
+  const org = ctx.org!;
+  const { m, start, end, rev } = await moveOf(ctx);
+  requireManage(ctx.actor, m.type, m.group?.leaderId ?? null);
+  if (m.revision !== rev) {
+    // Already moved by this card (a second press), or changed by someone else since.
+    const done = m.startAt.getTime() === start.getTime() && m.status === "scheduled";
+    if (!done) throw new UsageError(`${meetingTitle(m)} 在这张卡片发出后又有变动，没有改期。请用 /会议 查看后重新发送 /改期。`);
+    return { toast: { type: "info", content: `已经改过了：${meetingTitle(m)}` }, card: movedCard(`已改期：${meetingTitle(m)}`, "green", moveRows(org, m, m.previousStartAt ?? m.startAt, m.endAt, m.startAt, m.endAt, ctx.now), "已通知应到人员并更新通知卡片。") };
+  }
+  const moved = await rescheduleFlow(ctx.tx, ctx.out, org, m, start, end, ctx.now, ctx.actor!.openId, deps);
+  return {
+    toast: { type: "success", content: `已改期 ${meetingTitle(moved)}` },
+    card: movedCard(`已改期：${meetingTitle(moved)}`, "green", moveRows(org, m, m.startAt, m.endAt, moved.startAt, moved.endAt, ctx.now), "已通知应到人员并更新通知卡片。"),
+  };
+}
+
+export async function discardMoveAction(ctx: ActionContext): Promise<CardResponse> {
+  const org = ctx.org!;
+  const { m, start, end } = await moveOf(ctx);
+  requireManage(ctx.actor, m.type, m.group?.leaderId ?? null);
+  return {
+    toast: { type: "info", content: "没有改期" },
+    card: movedCard(`未改期：${meetingTitle(m)}`, "grey", moveRows(org, m, m.startAt, m.endAt, start, end, ctx.now), `没有改期，仍按原定时间召开。需要时请重新发送 /改期。`),
+  };
 }

@@ -413,14 +413,20 @@ async function schedulingNotes(tx: Tx, org: OrgInfo, meeting: MeetingView, recor
   return notes;
 }
 
-/** Moves a meeting; answers are kept (people who can no longer come answer again). */
-export async function rescheduleMeeting(tx: Tx, org: OrgInfo, meeting: MeetingView, start: Date, end: Date | undefined, now: Date): Promise<MeetingView> {
+/** Every check a move runs, without moving: the confirmation card refuses now what 确认改期 would. Returns the new end. */
+export async function checkMove(tx: Tx, org: OrgInfo, meeting: MeetingView, start: Date, end: Date | undefined, now: Date): Promise<Date> {
   requireOpen(meeting, now, "改期");
   const newEnd = end ?? new Date(start.getTime() + (meeting.endAt.getTime() - meeting.startAt.getTime()));
   if (start.getTime() === meeting.startAt.getTime() && newEnd.getTime() === meeting.endAt.getTime()) {
     throw new UsageError(`#${meeting.seqNo} 本来就安排在 ${formatWhen(meeting.startAt, meeting.endAt, org.timezone, now)}。`);
   }
   await checkTime(tx, org, start, newEnd, now, meeting.id);
+  return newEnd;
+}
+
+/** Moves a meeting; answers are kept (people who can no longer come answer again). */
+export async function rescheduleMeeting(tx: Tx, org: OrgInfo, meeting: MeetingView, start: Date, end: Date | undefined, now: Date): Promise<MeetingView> {
+  const newEnd = await checkMove(tx, org, meeting, start, end, now);
   await tx.meeting.update({
     where: { id: meeting.id },
     data: { startAt: start, endAt: newEnd, previousStartAt: meeting.startAt, revision: { increment: 1 }, updatedAt: now },
