@@ -40,6 +40,11 @@ describe("the weekly digest of a seeded branch", () => {
     golden("branch1-week10.txt", textOf(digest));
   });
 
+  it("puts every line under a heading (issue 17 item 10: the held meetings read as stray lines under the obligations)", () => {
+    const digest = textOf(t.botMessages(t.chats.branch1).filter((m) => textOf(m).includes("· 周报")).at(-1)!);
+    expect(digest).toMatch(/\*\*本期召开的会议\*\*\n<font color='default'>&#35;1 党课 3月4日（周三）「学习新修订的党章」/);
+  });
+
   it("names nobody with a personal figure and ranks nothing", () => {
     const digest = textOf(t.botMessages(t.chats.branch1).filter((m) => textOf(m).includes("· 周报")).at(-1)!);
     expect(digest).not.toMatch(/第\s*\d+\s*名|排行|积分/);

@@ -196,9 +196,11 @@ export const meetingSections = (appraisal: () => AppraisalStatusProvider | undef
       const mine = around.filter((m) => m.orgId === org.id);
       const obligations = obligationsSection(org, plans.get(org.id)!, now);
       const held = mine.filter((m) => m.startAt >= period.start && m.startAt < period.end && m.startAt <= now);
-      obligations.lines.push(...(held.length ? substanceLines(org, held) : [{ text: `${period.label}没有召开会议。` }]));
+      // The meetings held get their own heading: under the obligations they read as stray lines.
+      const heldSection = { title: "本期召开的会议", lines: held.length ? substanceLines(org, held) : [{ text: `${period.label}没有召开会议。` }] };
       result.set(org.id, [
         obligations,
+        heldSection,
         upcomingSection(org, mine.filter((m) => m.startAt > now && m.status === "scheduled"), now),
         attendanceSection(mine.filter((m) => m.startAt <= now), counts, org),
       ]);
