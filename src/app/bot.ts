@@ -236,9 +236,11 @@ export class Bot {
       const pending = actor?.memberClass === "pending" ? "（您的身份待书记确认）" : "";
       return { toast: { type: "error", content: `只有${PERMISSION_LABEL[def.permission]}可以进行此操作${pending}。` } };
     }
+    // The clicked card's own update is returned in the answer (free) instead of PATCHed (issue #22).
+    const out = new Outbox(tx, org?.id, this.deps.realNow, { messageId: action.messageId });
     const ctx: ActionContext = {
       tx,
-      out: new Outbox(tx, org?.id, this.deps.realNow),
+      out,
       now: this.deps.now(),
       timezone: org?.timezone ?? this.deps.timezone,
       org,
@@ -249,13 +251,14 @@ export class Bot {
       value: action.value,
       form: action.formValue ?? {},
     };
+    let response: CardResponse;
     try {
-      return await def.run(ctx);
+      response = await def.run(ctx);
     } catch (err) {
-      if (err instanceof UsageError || err instanceof PermissionError) {
-        return { toast: { type: "error", content: err.message } };
-      }
-      throw err;
+      if (!(err instanceof UsageError || err instanceof PermissionError)) throw err;
+      response = { toast: { type: "error", content: err.message } };
     }
+    const card = await out.settleClickAnswer(response.card !== undefined);
+    return card ? { ...response, card } : response;
   }
 }

@@ -20,6 +20,12 @@ export function inertText(text: string): string {
   return text.replace(/<(\/?)at(?=[\s>])/gi, "＜$1at");
 }
 
+/** The card a click came from; `answer` is filled when the handler updated that very card. */
+export interface ClickedCard {
+  messageId: string;
+  answer?: { card: Card; rowId: number };
+}
+
 /** What a message is, before the outbox stamps it (see `stamped`). */
 interface MessageRow {
   kind: string;
@@ -60,10 +66,12 @@ export class Outbox {
     private readonly tx: Tx,
     private readonly orgId?: number,
     private readonly now: () => Date = () => new Date(),
+    /** The card whose click is being handled: its own update goes back in the click's answer. */
+    private readonly clicked?: ClickedCard,
   ) {}
 
   forOrg(orgId: number | undefined): Outbox {
-    return new Outbox(this.tx, orgId, this.now);
+    return new Outbox(this.tx, orgId, this.now, this.clicked);
   }
 
   private async insert(row: MessageRow): Promise<void> {
@@ -116,29 +124,67 @@ export class Outbox {
     await this.insert({ kind: "reply", target: chatId, replyTo: messageId, msgType: "interactive", cardRef: opts.cardRef, content });
   }
 
-  /** The chat or person a referenced card was sent to, or undefined if no such card was queued. */
-  private async cardTarget(cardRef: string): Promise<string | undefined> {
+  /** Where a referenced card was sent (its chat or person, and Lark's message id once sent), or undefined if no such card was queued. */
+  private async cardOrigin(cardRef: string): Promise<{ target: string; sentMessageId: string | null } | undefined> {
     const origin = await this.tx.outboxMessage.findFirst({
       where: { cardRef, kind: { in: ["send", "reply"] } },
       orderBy: { id: "desc" },
-      select: { target: true },
+      select: { target: true, sentMessageId: true },
     });
-    return origin?.target;
+    return origin ?? undefined;
+  }
+
+  private async cardTarget(cardRef: string): Promise<string | undefined> {
+    return (await this.cardOrigin(cardRef))?.target;
+  }
+
+  /** What the card shows (or will once the queue drains): its newest content not failed or superseded. */
+  private async shownContent(cardRef: string): Promise<string | undefined> {
+    const newest = await this.tx.outboxMessage.findFirst({
+      where: { cardRef, kind: { in: ["send", "reply", "patch"] }, status: { in: ["pending", "sending", "sent", "answered"] } },
+      orderBy: { id: "desc" },
+      select: { content: true },
+    });
+    return newest?.content;
   }
 
   /**
-   * Replaces a sent card's content for everyone. Only the newest pending patch matters, so
-   * older unsent patches of the same card are superseded (keeps within 5 patches/s/message).
+   * Replaces a sent card's content for everyone, spending an API call only when people would
+   * see a difference (a free tenant has 10,000 calls a month, issue #22):
+   * - content identical to what the card shows is not sent;
+   * - the card being clicked gets it in the click's answer, at no cost (row kept as "answered");
+   * - older unsent patches of the same card are superseded (keeps within 5 patches/s/message).
    */
   async patchCard(cardRef: string, template: string, data: Record<string, unknown>): Promise<boolean> {
-    const target = await this.cardTarget(cardRef);
-    if (!target) return false;
+    const origin = await this.cardOrigin(cardRef);
+    if (!origin) return false;
+    const card = renderCard(template, data);
+    const content = JSON.stringify(card);
+    if ((await this.shownContent(cardRef)) === content) return true;
     await this.tx.outboxMessage.updateMany({
       where: { cardRef, kind: "patch", status: "pending" },
       data: { status: "superseded" },
     });
-    await this.insert({ kind: "patch", target, cardRef, msgType: "interactive", content: JSON.stringify(renderCard(template, data)) });
+    const inAnswer = this.clicked !== undefined && origin.sentMessageId !== null && origin.sentMessageId === this.clicked.messageId;
+    const row = await this.tx.outboxMessage.create({
+      data: { ...this.stamped({ kind: "patch", target: origin.target, cardRef, msgType: "interactive", content }), ...(inAnswer ? { status: "answered", sentAt: this.now() } : {}) },
+      select: { id: true },
+    });
+    if (inAnswer) this.clicked!.answer = { card, rowId: row.id };
     return true;
+  }
+
+  /**
+   * After a click's handler ran: the clicked card's new state, to return in the answer. When the
+   * handler answered with a card of its own, that card is shown and the update is sent as a PATCH
+   * after it (as before), so the card still ends in its newest state.
+   */
+  async settleClickAnswer(handlerCard: boolean): Promise<Card | undefined> {
+    const answer = this.clicked?.answer;
+    if (!answer) return undefined;
+    if (!handlerCard) return answer.card;
+    await this.tx.outboxMessage.update({ where: { id: answer.rowId }, data: { status: "pending", sentAt: null } });
+    return undefined;
   }
 
   /**
