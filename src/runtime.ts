@@ -17,6 +17,7 @@ import { createDispatcher } from "./lark/dispatcher.ts";
 import { webhookRouter } from "./lark/webhook.ts";
 import { startLongConnection, type LongConnection } from "./lark/ws.ts";
 import { registerFeatures } from "./features/index.ts";
+import { apiCallRecorder } from "./features/usage/recorder.ts";
 import { healthReport } from "./app/health.ts";
 import { notifyPermanentFailures } from "./app/failures.ts";
 import { Loop } from "./app/loop.ts";
@@ -96,9 +97,9 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
 
   const lark: LarkTarget = config.lark ?? (await opts.beforeConnect!({ koa, router, baseUrl: url, clock }));
 
-  const gateway = new LarkGateway({ appId: lark.appId, appSecret: lark.appSecret, domain: lark.domain, logger: log });
+  const gateway = new LarkGateway({ appId: lark.appId, appSecret: lark.appSecret, domain: lark.domain, logger: log, onCall: apiCallRecorder(db, clock, config.timezone, log) });
   const bot = new Bot({ log, now: () => clock.now(), timezone: config.timezone });
-  const features = registerFeatures(bot, { directory: { chatMembers: (chatId) => gateway.chatMembers(chatId) }, calendar: config.calendar ? gateway : undefined, files: gateway });
+  const features = registerFeatures(bot, { directory: { chatMembers: (chatId) => gateway.chatMembers(chatId) }, calendar: config.calendar ? gateway : undefined, files: gateway, callBudget: config.monthlyCallBudget });
 
   // Two loops: one processes stored events and due jobs, the other drains the outbox.
   const processor = new EventProcessor(db, bot, log, instanceId, () => ingest.busy(), opts.eventBatchMs);

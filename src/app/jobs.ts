@@ -1,3 +1,4 @@
+import { withCallCause } from "./call-cause.ts";
 import type { Db, Tx } from "../db/client.ts";
 import type { Job } from "../generated/prisma/client.ts";
 import { insertJobUnlessKeyExists } from "../db/client.ts";
@@ -151,7 +152,7 @@ export class JobRunner {
         }),
     };
     try {
-      await handler(ctx);
+      await withCallCause({ orgId: orgOfPayload(ctx.payload), cause: `job ${job.kind}` }, () => handler(ctx));
       if (!committed) await markDone(this.db);
     } catch (err) {
       const failed = job.attempts >= this.maxAttempts;
@@ -168,4 +169,10 @@ export class JobRunner {
       });
     }
   }
+}
+
+/** The organisation a job's payload names, for counting the calls the job makes. */
+function orgOfPayload(payload: Record<string, unknown>): number | undefined {
+  const org = payload.orgId ?? payload.org;
+  return typeof org === "number" ? org : undefined;
 }

@@ -46,6 +46,7 @@ const envSchema = z.object({
     .regex(/^\d+\/s,\d+\/min,\d+\/s$/, "格式为 每秒/s,每分钟/min,每会话每秒/s，例如 50/s,1000/min,5/s")
     .optional(),
   LARK_CALENDAR: z.enum(["on", "off"]).default("off"),
+  LARK_MONTHLY_CALL_BUDGET: z.coerce.number().int("应为整数，例如 10000（飞书免费版所有自建应用合计每月的调用次数）").positive("应为正整数，例如 10000").optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -67,6 +68,8 @@ export interface Config {
   sendLimits?: { perAppPerSecond: number; perAppPerMinute: number; perTargetPerSecond: number };
   /** LARK_CALENDAR=on: meetings also become events, with invitations, on the bot's Feishu calendar. */
   calendar: boolean;
+  /** LARK_MONTHLY_CALL_BUDGET: the tenant's monthly Open Platform call budget (unset: unlimited; Basic edition: 10,000). */
+  monthlyCallBudget?: number;
 }
 
 /** Reads and validates the environment once, at start. Pure: pass any env object. */
@@ -107,6 +110,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     sendLimits: e.LARK_SEND_LIMITS ? parseLimits(e.LARK_SEND_LIMITS) : undefined,
     calendar: e.LARK_CALENDAR === "on",
+    monthlyCallBudget: e.LARK_MONTHLY_CALL_BUDGET,
   };
 }
 

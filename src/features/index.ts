@@ -8,6 +8,7 @@ import { DigestSections, WarningRules, registerDigest } from "./digest/index.ts"
 import { registerRectification } from "./rectification/index.ts";
 import { registerMinutes, type FileUploader } from "./minutes/index.ts";
 import { registerEvaluation } from "./evaluation/index.ts";
+import { registerUsage } from "./usage/index.ts";
 
 export interface FeatureDeps {
   directory: Directory;
@@ -15,6 +16,8 @@ export interface FeatureDeps {
   calendar?: MeetingCalendar;
   /** Lark's file upload, for the record book (/导出). */
   files?: FileUploader;
+  /** LARK_MONTHLY_CALL_BUDGET, for /用量. */
+  callBudget?: number;
 }
 
 /** Every capability registers its commands, card actions, listeners and jobs here, once. */
@@ -23,6 +26,7 @@ export function registerFeatures(bot: Bot, deps: FeatureDeps): { sections: Diges
   registerHelp(bot);
   registerBinding(bot, deps.directory);
   registerBranchCommands(bot);
+  registerUsage(bot, { budget: deps.callBudget });
   // Digest sections and warning rules are contributed by each capability.
   const sections = new DigestSections();
   const warnings = new WarningRules();

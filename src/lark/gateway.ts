@@ -86,6 +86,8 @@ export interface LarkGatewayOptions {
   domain: string; // "feishu" | "lark" | base URL
   logger: Logger;
   timeoutMs?: number;
+  /** Told of every Open Platform call attempt (the monthly budget, issue #22); must not throw. */
+  onCall?: (api: string) => Promise<void>;
 }
 
 export function sdkDomain(domain: string): Domain | string {
@@ -140,6 +142,9 @@ export class LarkGateway {
       res = await fn();
     } catch (err) {
       throw this.failed(classifyLarkError(err), api);
+    } finally {
+      // Every attempt reaches the platform and counts against the tenant's monthly budget.
+      await this.opts.onCall?.(api);
     }
     if (res && typeof res.code === "number" && res.code !== 0) throw this.failed(classifyLarkError(res), api);
     return res as T;

@@ -1,4 +1,5 @@
 import { clientDialect, forgetErased, type Db } from "../db/client.ts";
+import { outboxCause, withCallCause } from "../app/call-cause.ts";
 import { claimOutboxRows } from "../db/claims.ts";
 import { RECENT_ROWS, withinSharedLimits } from "./shared-limits.ts";
 import type { OutboxMessage } from "../generated/prisma/client.ts";
@@ -163,7 +164,8 @@ export class OutboxSender {
     let next = 0;
     const worker = async () => {
       while (next < rows.length) {
-        await this.deliver(rows[next++]!);
+        const row = rows[next++]!;
+        await withCallCause({ orgId: row.orgId ?? undefined, cause: outboxCause(row) }, () => this.deliver(row));
       }
     };
     await Promise.all(Array.from({ length: Math.min(limit, rows.length) }, worker));

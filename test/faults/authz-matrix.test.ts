@@ -60,6 +60,7 @@ function matrix(): Row[] {
     { say: `/关联 ${w.b1.linkCode}`, allow: 书记 },
     { say: "/关联码", committee: true, allow: 党委的支委 },
     { say: "/下级", committee: true, allow: 党委的党员 },
+    { say: "/用量", committee: true, allow: 党委书记 },
     { say: "/成员", committee: true, allow: 党委的党员 },
     { say: "/角色 @吴涛 正式党员", committee: true, mentions: [p.s2], allow: 党委书记 },
     // 三会一课

@@ -1,0 +1,58 @@
+import type { Bot } from "../../app/bot.ts";
+import type { CommandContext } from "../../app/context.ts";
+import { zoned } from "../../core/time.ts";
+import { childOrgs } from "../branches/service.ts";
+import { causeLabel } from "./labels.ts";
+import { usageMonth } from "./recorder.ts";
+import { monthUsage, projectToMonthEnd } from "./service.ts";
+
+export interface UsageDeps {
+  /** LARK_MONTHLY_CALL_BUDGET; undefined: no budget set. */
+  budget?: number;
+}
+
+const BASIC_EDITION_BUDGET = 10_000;
+const TOP_CAUSES = 6;
+
+const n = (x: number) => x.toLocaleString("en-US");
+
+/**
+ * `/用量` in the committee chat: this month's Open Platform calls, where the month ends at this
+ * pace, what they went on and how many each branch caused (issue #22 item 1). Counts of the
+ * bot's work, not of any person; branches in name order, not ranked.
+ */
+async function usageCommand(deps: UsageDeps, ctx: CommandContext) {
+  const org = ctx.org!;
+  const month = usageMonth(ctx.now, org.timezone);
+  const start = zoned(ctx.now, org.timezone).startOf("month");
+  const usage = await monthUsage(ctx.tx, month);
+  const projected = projectToMonthEnd(usage.total, start.toDate(), start.add(1, "month").toDate(), ctx.now);
+  const lines = [
+    `【本月 API 调用】${start.format("M月D日")}—${zoned(ctx.now, org.timezone).format("M月D日")}（飞书按自然月统计，每月 1 日重置）`,
+    `支部助手已调用 ${n(usage.total)} 次；按目前的速度，月底约 ${n(projected)} 次。`,
+    deps.budget
+      ? `本租户每月额度 ${n(deps.budget)} 次（LARK_MONTHLY_CALL_BUDGET），预计用到 ${Math.round((projected / deps.budget) * 100)}%${projected > deps.budget ? "，会超出额度" : ""}。同一租户的其他自建应用也占用这一额度。`
+      : `未设置月度额度（LARK_MONTHLY_CALL_BUDGET）。飞书免费版一个租户的全部自建应用合计每月 ${n(BASIC_EDITION_BUDGET)} 次。`,
+  ];
+  if (usage.byCause.length) {
+    lines.push("", "**主要用途**");
+    for (const c of usage.byCause.slice(0, TOP_CAUSES)) lines.push(`${causeLabel(c.cause)}：${n(c.calls)} 次`);
+    const rest = usage.byCause.slice(TOP_CAUSES).reduce((s, c) => s + c.calls, 0);
+    if (rest) lines.push(`其他：${n(rest)} 次`);
+  }
+  const branches = (await childOrgs(ctx.tx, org.id)).sort((a, b) => a.name.localeCompare(b.name, "zh-CN"));
+  lines.push("", `**各支部**（按名称排列，不是排名；平均每支部 ${n(Math.round(usage.total / Math.max(1, branches.length)))} 次）`);
+  for (const b of branches) lines.push(`${b.name}：${n(usage.byOrg.get(b.id) ?? 0)} 次`);
+  lines.push(`本党委群：${n(usage.byOrg.get(org.id) ?? 0)} 次`);
+  const unattributed = usage.byOrg.get(0) ?? 0;
+  if (unattributed) lines.push(`未归属（绑定、查询群成员等）：${n(unattributed)} 次`);
+  await ctx.reply(lines.join("\n"));
+}
+
+export function registerUsage(bot: Bot, deps: UsageDeps): void {
+  bot.command({
+    name: "用量", aliases: ["usage"], group: "支部与成员",
+    summary: "查看本月飞书 API 调用次数、月底预计、主要用途和各支部用量（党委群）",
+    usage: "/用量", example: "/用量", permission: "secretary", scope: "committee", run: (ctx) => usageCommand(deps, ctx),
+  });
+}

@@ -1,0 +1,24 @@
+import type { Tx } from "../../db/client.ts";
+
+export interface MonthUsage {
+  total: number;
+  byCause: Array<{ cause: string; calls: number }>;
+  byOrg: Map<number, number>;
+}
+
+/** This month's counted calls: the total, by cause (most first) and by organisation (0: none). */
+export async function monthUsage(tx: Tx, month: string): Promise<MonthUsage> {
+  const [causes, orgs] = await Promise.all([
+    tx.apiCallCount.groupBy({ by: ["cause"], where: { month }, _sum: { calls: true } }),
+    tx.apiCallCount.groupBy({ by: ["orgId"], where: { month }, _sum: { calls: true } }),
+  ]);
+  const byCause = causes.map((c) => ({ cause: c.cause, calls: c._sum.calls ?? 0 })).sort((a, b) => b.calls - a.calls || a.cause.localeCompare(b.cause));
+  return { total: byCause.reduce((n, c) => n + c.calls, 0), byCause, byOrg: new Map(orgs.map((o) => [o.orgId, o._sum.calls ?? 0])) };
+}
+
+/** Where the month ends at the current pace: calls so far over the share of the month gone. */
+export function projectToMonthEnd(calls: number, monthStart: Date, monthEnd: Date, now: Date): number {
+  const gone = (now.getTime() - monthStart.getTime()) / (monthEnd.getTime() - monthStart.getTime());
+  // Within the first hour the pace says little: report what was spent, not a wild multiple.
+  return gone <= 1 / (31 * 24) ? calls : Math.round(calls / Math.min(1, gone));
+}
