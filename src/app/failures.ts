@@ -10,7 +10,9 @@ import { Outbox } from "../lark/outbox.ts";
  */
 export async function notifyPermanentFailures(db: Db, rows: OutboxMessage[], log: Logger): Promise<void> {
   const byOrg = new Map<number, OutboxMessage[]>();
-  for (const r of rows) if (r.orgId) byOrg.set(r.orgId, [...(byOrg.get(r.orgId) ?? []), r]);
+  // A refused card update (too old, recalled) left a card showing an earlier state: nothing was
+  // lost and nobody can act on it, so it is logged, not reported (issue #22: every call counts).
+  for (const r of rows) if (r.orgId && r.kind !== "patch") byOrg.set(r.orgId, [...(byOrg.get(r.orgId) ?? []), r]);
   for (const [orgId, failed] of byOrg) {
     try {
       await db.$transaction(async (tx) => {

@@ -79,10 +79,19 @@ export function seedFakeWorld(fake: FakePlatform): void {
  */
 export async function seedDemoDatabase(db: Db, clock: Clock, timezone: string): Promise<boolean> {
   if (await db.chat.findUnique({ where: { chatId: DEMO_CHATS[0]!.chatId } })) return false;
-  const now = clock.now();
-  await db.$transaction(async (tx) => {
-    let committeeCode: string | undefined;
-    for (const chat of DEMO_CHATS.filter((c) => c.kind !== "unbound")) {
+  await bindChats(db, DEMO_CHATS.filter((c) => c.kind !== "unbound"), clock.now(), timezone);
+  return true;
+}
+
+/**
+ * Binds chats as organisations (a committee first: the branches after it are linked to it, or
+ * to `parentLinkCode`), with their people's classes and posts and their 党小组. Also used by
+ * the month benchmark to build committee-sized worlds the same way.
+ */
+export async function bindChats(db: Db, chats: DemoChat[], now: Date, timezone: string, parentLinkCode?: string): Promise<string | undefined> {
+  return db.$transaction(async (tx) => {
+    let committeeCode = parentLinkCode;
+    for (const chat of chats) {
       const secretary = chat.people[0]!;
       await tx.chat.create({ data: { chatId: chat.chatId, name: chat.name, addedBy: secretary.openId, addedAt: now } });
       const { org, linkCode } = await bindOrg(tx, {
@@ -106,8 +115,8 @@ export async function seedDemoDatabase(db: Db, clock: Clock, timezone: string): 
         await assignToGroup(tx, org, g.name, chat.people.filter((x) => g.members.includes(x.openId)));
       }
     }
-  });
-  return true;
+    return committeeCode;
+  }, { timeout: 60_000 });
 }
 
 /**

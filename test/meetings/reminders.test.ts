@@ -84,6 +84,10 @@ describe("reminders, sign-in and final attendance of a 党员大会", () => {
     await advanceTo("2026-03-04T13:31:00+08:00");
     expect(reminders(1)).toHaveLength(2);
     expect(reminders(1)[1]).toContain("1 小时后");
+    // One private nudge per silent member (issue 22): the hour-before reminder names them in the group instead.
+    for (const p of [t.people.s1, t.people.o1, t.people.pr1]) expect(nudges(p.openId, 1)).toHaveLength(1);
+    expect(reminders(1)[1]).toMatch(/尚未回复：.*李明/);
+    expect(reminders(1)[1]).not.toContain("刘洋");
   });
 
   it("opens the sign-in 15 minutes before: expected attendees sign in once, others cannot", async () => {

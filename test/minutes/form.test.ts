@@ -18,7 +18,7 @@ function facts(type: MeetingType, opts: { members?: number; entitled?: number; p
     meeting: {
       id: 1, orgId: 1, seqNo: 3, type, status: "held", startAt: new Date("2026-03-03T06:30:00Z"), endAt: new Date("2026-03-03T08:00:00Z"), previousStartAt: null,
       place: "三楼会议室", topic: "议题", chair: { id: 1, openId: roster[0]!.openId, name: "成员1" }, recorder: { id: 2, openId: roster[1]!.openId, name: "成员2" },
-      lecturer: null, group: null, cancelReason: null, revision: 1, heldAt: null, entitledCount: null, presentVoting: null, quorumMet: null, calendarEventId: null, createdBy: "ou",
+      lecturer: null, group: null, cancelReason: null, revision: 1, heldAt: null, entitledCount: null, presentVoting: null, quorumMet: null, calendarEventId: null, createdBy: "ou", createdAt: new Date("2026-02-25T02:00:00Z"),
     },
     attendance: roster.map((p, i) => ({
       memberId: p.memberId, openId: p.openId, name: p.name, memberClass: "full", post: null, expected: true, rsvp: null,

@@ -77,18 +77,38 @@ async function remindJob(ctx: JobContext): Promise<void> {
     const rows = await attendanceOf(tx, m.id);
     const c = countAttendance(rows);
     const pending = rows.filter((r) => r.expected && !r.rsvp);
+    // One private nudge per silent member (issue #22): a later reminder names them in the group instead.
+    const nudged = await nudgedMembers(tx, m.id);
+    const toNudge = pending.filter((r) => !nudged.has(r.memberId));
+    const stillSilent = pending.filter((r) => nudged.has(r.memberId));
     const lines = [
       `【会议提醒】${meetingTitle(m)} 将于 ${formatDay(m.startAt, org.timezone)}${formatClock(m.startAt, org.timezone)} 召开（${humanIn(m.startAt.getTime() - ctx.now.getTime())}）。`,
       `地点：${m.place ?? "待定"}${m.topic ? `\n主题：${m.topic}` : ""}`,
       `目前参加 ${c.attending} 人、请假 ${c.leave} 人、未回复 ${c.pending} 人（应到 ${c.expected} 人）。`,
-      pending.length ? "尚未回复的同志已收到私信提醒，请在通知卡片上回复参加或请假。" : "应到人员都已回复，谢谢大家。",
+      pending.length === 0 ? "应到人员都已回复，谢谢大家。" : stillSilent.length ? `尚未回复：${namesOf(stillSilent)}。请在通知卡片上回复参加或请假。` : "尚未回复的同志已收到私信提醒，请在通知卡片上回复参加或请假。",
     ];
     await toGroup(tx, out, org, m, lines.join("\n"));
-    for (const r of pending) {
+    for (const r of toNudge) {
       await out.card({ openId: r.openId }, "meeting-announce", announceData(org, m, rows, ctx.now, { me: r }), { cardRef: nudgeRef(m.id, r.memberId, offset) });
     }
     if (offset === rules.reminderOffsets[0]) await warnQuorumRisk(tx, out, org, m);
   });
+}
+
+/** Members already sent a private reminder card for this meeting. */
+async function nudgedMembers(tx: Tx, meetingId: number): Promise<Set<number>> {
+  const sent = await tx.outboxMessage.findMany({
+    where: { cardRef: { gte: `meeting:${meetingId}:nudge:`, lt: `meeting:${meetingId}:nudge;` }, kind: "send" },
+    select: { cardRef: true },
+  });
+  return new Set(sent.map((s) => Number(s.cardRef!.split(":")[3])));
+}
+
+const NAMES_SHOWN = 15;
+
+function namesOf(rows: Array<{ name: string }>): string {
+  const shown = rows.slice(0, NAMES_SHOWN).map((r) => r.name).join("、");
+  return rows.length > NAMES_SHOWN ? `${shown} 等 ${rows.length} 人` : shown;
 }
 
 /** Early warning to the chair: too few voting members have said they will come (domain.md §4.2 W6). */
@@ -134,7 +154,7 @@ async function finalizeJob(bot: Bot, ctx: JobContext): Promise<void> {
     if (!result) return;
     const { meeting: m, quorum } = result;
     const rows = await attendanceOf(tx, m.id);
-    await refreshMeetingCards(tx, out, org, m.id, ctx.now);
+    await refreshMeetingCards(tx, out, org, m.id, ctx.now, undefined, false);
     const quorumLine = quorum.applies && quorum.kind ? `\n${quorumSentence(quorum.kind, quorum.entitled, quorum.present)}${exclusionsSentence(quorum.excluded, false)}${pendingSentence(quorum.pending)}` : "";
     await toGroup(tx, out, org, m, `${meetingTitle(m)} 已结束，考勤已确定：${finalLine(rows)}。${quorumLine}\n会议记录请记录人及时整理。`);
     await tellChair(tx, out, org, m, rows);

@@ -41,6 +41,8 @@ export interface MeetingView {
   quorumMet: boolean | null;
   calendarEventId: string | null;
   createdBy: string;
+  /** When it was scheduled (the bot's clock): its notice card was sent then. */
+  createdAt: Date;
 }
 
 export interface AttendanceView {
@@ -98,6 +100,7 @@ function toView(m: MeetingRow): MeetingView {
     quorumMet: m.quorumMet,
     calendarEventId: m.calendarEventId,
     createdBy: m.createdBy,
+    createdAt: m.createdAt,
   };
 }
 

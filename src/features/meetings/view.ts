@@ -147,7 +147,17 @@ export function signinData(org: OrgInfo, m: MeetingView, rows: AttendanceView[],
  * people are left alone (their content did not change).
  */
 /** `meeting`: its id, or the meeting as the caller just read it when its row did not change (a sign-in). */
-export async function refreshMeetingCards(tx: Tx, out: Outbox, org: OrgInfo, meeting: number | MeetingView, now: Date, onlyMember?: number): Promise<void> {
+/** Lark refuses to update a card sent more than 14 days ago (230031): a PATCH would spend a call for nothing. */
+const CARD_UPDATE_WINDOW_MS = 14 * 86_400_000 - 3_600_000;
+
+/**
+ * Brings the meeting's cards up to date. Private reminder cards are updated only for the member
+ * who answered (`onlyMember`), or on a change of time or a cancellation (`nudges`); when the
+ * meeting simply ends they keep what they showed (issue #22: every call counts).
+ */
+export async function refreshMeetingCards(
+  tx: Tx, out: Outbox, org: OrgInfo, meeting: number | MeetingView, now: Date, onlyMember?: number, nudges = true,
+): Promise<void> {
   const m = typeof meeting === "number" ? await loadMeeting(tx, meeting) : meeting;
   if (!m) return;
   const meetingId = m.id;
@@ -158,12 +168,14 @@ export async function refreshMeetingCards(tx: Tx, out: Outbox, org: OrgInfo, mee
     select: { cardRef: true },
     distinct: ["cardRef"],
   });
+  const noticeUpdatable = now.getTime() - m.createdAt.getTime() < CARD_UPDATE_WINDOW_MS;
   for (const { cardRef } of refs) {
     if (!cardRef) continue;
     const [, , kind, who] = cardRef.split(":");
-    if (kind === "announce" || kind === "copy") await out.patchCard(cardRef, "meeting-announce", announceData(org, m, rows, now));
+    if (kind === "announce" && noticeUpdatable) await out.patchCard(cardRef, "meeting-announce", announceData(org, m, rows, now));
+    else if (kind === "copy") await out.patchCard(cardRef, "meeting-announce", announceData(org, m, rows, now));
     else if (kind === "signin") await out.patchCard(cardRef, "meeting-signin", await signinCardData(tx, org, m, rows, now));
-    else if (kind === "nudge" && (onlyMember === undefined || Number(who) === onlyMember)) {
+    else if (kind === "nudge" && (onlyMember === undefined ? nudges : Number(who) === onlyMember)) {
       const me = rows.find((r) => r.memberId === Number(who));
       await out.patchCard(cardRef, "meeting-announce", announceData(org, m, rows, now, { me }));
     }
