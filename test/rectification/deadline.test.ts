@@ -53,7 +53,7 @@ describe("a changed deadline", () => {
     expect(row.events.filter((e) => e.action === "due_changed").map((e) => e.comment)).toEqual(["3月10日 → 3月31日", "3月31日 → 3月10日", "3月10日 → 3月31日"]);
     expect(row.dueRev).toBe(3);
     const pending = await t.runtime.db.job.findMany({ where: { key: { startsWith: `rect:${id}:` }, status: "pending" } });
-    expect(pending.map((j) => j.key)).toEqual([`rect:${id}:r3:overdue:2026-04-04`]);
+    expect(pending.map((j) => j.key)).toEqual([`rect:${id}:r3:overdue:2026-04-10`]); // weekly once escalated (day 3)
   });
 
   it("accepts 长期 for a long-term item, which is then never overdue", async () => {

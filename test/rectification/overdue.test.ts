@@ -16,7 +16,7 @@ function ownerCards(openId: string) {
 describe("reminders before the deadline and escalation after it", () => {
   let id: number;
 
-  it("reminds 7, 3 and 1 days before, then daily once overdue, across a restart, each exactly once", async () => {
+  it("reminds 7, 3 and 1 days before, daily once overdue until escalated, then weekly (issue 22), across a restart, each exactly once", async () => {
     const { m5 } = t.people;
     ({ id } = await createFromFeature(t, {
       orgId: await orgIdOf(t, t.chats.branch1), source: "org_life_meeting", scope: "individual", problem: "党费交纳不及时",
@@ -31,8 +31,11 @@ describe("reminders before the deadline and escalation after it", () => {
     const before = cards.filter((c) => c.text.includes("距整改期限"));
     expect(before.map((c) => c.text.match(/还有 (\d+) 天/)?.[1])).toEqual(["7", "3", "1"]);
     const overdue = cards.filter((c) => c.text.includes("本事项已逾期"));
-    expect(overdue.map((c) => Number(c.text.match(/已逾期 (\d+) 天（期限/)?.[1]))).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
-    expect(new Set(overdue.map((c) => c.day)).size).toBe(8); // one a day
+    // Daily until the secretary was told and the owner buzzed (day 3), then once a week.
+    expect(overdue.map((c) => Number(c.text.match(/已逾期 (\d+) 天（期限/)?.[1]))).toEqual([1, 2, 3]);
+    expect(new Set(overdue.map((c) => c.day)).size).toBe(3);
+    const next = await t.runtime.db.job.findMany({ where: { key: { startsWith: `rect:${id}:` }, status: "pending" } });
+    expect(next.map((j) => j.key)).toEqual([`rect:${id}:r0:overdue:2026-03-22`]); // a week after the third
   });
 
   it("buzzes the owner once, on the configured day, on that day's reminder card", async () => {
@@ -104,7 +107,7 @@ describe("downtime", () => {
     await t.restart();
     await t.advance(DAY);
     cards = ownerCards(m3.openId).filter((c) => c.text.includes("本事项已逾期"));
-    expect(cards.map((c) => c.text.match(/已逾期 (\d+) 天（期限/)?.[1])).toEqual(["2", "3", "4"]);
+    expect(cards.map((c) => c.text.match(/已逾期 (\d+) 天（期限/)?.[1])).toEqual(["2", "3"]); // day 3 escalates; then weekly
     expect(cards.filter((c) => c.m.urgentFor.length)).toHaveLength(1);
     const notices = t.botMessages(t.people.s1.openId).filter((m) => textOf(m).includes("督办提醒") && textOf(m).includes("未按决定完成党员信息采集"));
     expect(notices).toHaveLength(1);

@@ -108,8 +108,8 @@ export async function dueReminderJob(ctx: JobContext): Promise<void> {
 }
 
 /**
- * Runs once a day while an item is open past its deadline, and schedules tomorrow's run in
- * the same commit. The day count comes from the clock, so a run delayed by downtime sends
+ * Runs once a day while an item is open past its deadline (once a week after escalation), and
+ * schedules its next run in the same commit. The day count comes from the clock, so a run delayed by downtime sends
  * one up-to-date reminder instead of a backlog; escalations are marked on the item, so
  * each happens once.
  */
@@ -121,7 +121,11 @@ export async function overdueJob(ctx: JobContext): Promise<void> {
     const tz = item.org.timezone;
     const today = dayOf(ctx.now, tz);
     const days = daysBetween(item.dueOn!, today);
-    const next = days < 1 ? addDays(item.dueOn!, 1) : addDays(today, 1);
+    const settings = await settingsOf(tx, item.orgId);
+    // Daily until escalated (secretary told, owner buzzed), then weekly: the Monday digest lists
+    // it too, and a daily card nobody acts on only spends the tenant's budget (issue #22).
+    const escalated = days >= settings.buzzAfterDays;
+    const next = days < 1 ? addDays(item.dueOn!, 1) : addDays(today, escalated ? 7 : 1);
     await ensureJob(tx, { key: `${deadlinePrefix(item)}overdue:${next}`, kind: OVERDUE_JOB, runAt: localTime(next, REMINDER_TIME, tz), payload: { ...p } }, ctx.now);
     // Evidence waiting for the verifier is the verifier's turn, not the owner's.
     if (days < 1 || item.status === "submitted") return;
@@ -136,7 +140,6 @@ export async function overdueJob(ctx: JobContext): Promise<void> {
       banner: `⚠️ 本事项已逾期 ${days} 天（期限 ${due}），请尽快完成并提交佐证材料；如有困难，请与验收人沟通。`,
       cardRef,
     });
-    const settings = await settingsOf(tx, item.orgId);
     if (!item.secretaryNotifiedAt) {
       const told = await escalationContact(tx, item);
       if (told) {
