@@ -2,7 +2,7 @@ import { secretaryOf } from "../../app/actors.ts";
 import type { OrgInfo } from "../../app/context.ts";
 import type { Tx } from "../../db/client.ts";
 import type { Outbox } from "../../lark/outbox.ts";
-import { scheduleCalendarSync, scheduleMeetingJobs, unscheduleMeetingJobs } from "./jobs.ts";
+import { leaveSummaryKey, scheduleCalendarSync, scheduleMeetingJobs, unscheduleMeetingJobs } from "./jobs.ts";
 import {
   attendanceOf, cancelMeeting, rescheduleMeeting, setRsvp,
   type MeetingView,
@@ -66,6 +66,8 @@ export async function answerMeeting(
 }
 
 async function tellChairOfLeave(tx: Tx, out: Outbox, org: OrgInfo, m: MeetingView, memberId: number, reason: string): Promise<void> {
+  // Before the first reminder the chair hears of all leave requests in one summary (leave_summary job).
+  if (await tx.job.findFirst({ where: { key: leaveSummaryKey(m), status: "pending" }, select: { id: true } })) return;
   const who = await tx.member.findUnique({ where: { id: memberId } });
   const to = m.chair?.openId ?? (await secretaryOf(tx, org.id))?.openId;
   if (!who || !to || to === who.openId) return;

@@ -26,9 +26,13 @@ export const JOBS = {
   signinOpen: "meetings.signin_open",
   signinClose: "meetings.signin_close",
   finalize: "meetings.finalize",
+  leaveSummary: "meetings.leave_summary",
 } as const;
 
 const key = (m: Pick<MeetingView, "id" | "revision">, purpose: string) => `meeting:${m.id}:v${m.revision}:${purpose}`;
+
+/** The job that tells the chair of all leave requests at once, with the first reminder. */
+export const leaveSummaryKey = (m: Pick<MeetingView, "id" | "revision">) => key(m, "leave-summary");
 
 export async function scheduleMeetingJobs(tx: Tx, m: MeetingView, now: Date, withCalendar: boolean): Promise<void> {
   const payload = { meetingId: m.id, rev: m.revision };
@@ -37,6 +41,9 @@ export async function scheduleMeetingJobs(tx: Tx, m: MeetingView, now: Date, wit
     const runAt = new Date(m.startAt.getTime() - offset * 60_000);
     if (runAt > now) await ensureJob(tx, { key: key(m, `remind-${offset}`), kind: JOBS.remind, runAt, payload: { ...payload, offset } }, now);
   }
+  // Leave requests before the first reminder reach the chair in one text then (issue #22).
+  const summaryAt = new Date(m.startAt.getTime() - Math.max(...rules.reminderOffsets, 0) * 60_000);
+  if (summaryAt > now) await ensureJob(tx, { key: leaveSummaryKey(m), kind: JOBS.leaveSummary, runAt: summaryAt, payload }, now);
   const { opens, closes } = signInWindow(m);
   const at = (d: Date) => (d > now ? d : now);
   await ensureJob(tx, { key: key(m, "signin-open"), kind: JOBS.signinOpen, runAt: at(opens), payload }, now);
@@ -109,6 +116,22 @@ const NAMES_SHOWN = 15;
 function namesOf(rows: Array<{ name: string }>): string {
   const shown = rows.slice(0, NAMES_SHOWN).map((r) => r.name).join("、");
   return rows.length > NAMES_SHOWN ? `${shown} 等 ${rows.length} 人` : shown;
+}
+
+async function leaveSummaryJob(ctx: JobContext): Promise<void> {
+  await ctx.commit(async (tx, out) => {
+    const found = await current(tx, ctx.payload);
+    if (!found) return;
+    const { m, org } = found;
+    const leave = (await attendanceOf(tx, m.id)).filter((r) => r.expected && r.rsvp === "leave");
+    const to = m.chair?.openId ?? (await secretaryOf(tx, org.id))?.openId;
+    if (!leave.length || !to) return;
+    await out.forOrg(org.id).text(
+      { openId: to },
+      `【请假汇总】${meetingTitle(m)}（${formatDay(m.startAt, org.timezone)}${formatClock(m.startAt, org.timezone)}）已请假 ${leave.length} 人：` +
+        `${leave.map((r) => `${r.name}（${r.leaveReason?.trim() || "未写事由"}）`).join("、")}。此后再有请假会逐一告诉您。`,
+    );
+  });
 }
 
 /** Early warning to the chair: too few voting members have said they will come (domain.md §4.2 W6). */
@@ -190,5 +213,6 @@ export function registerMeetingJobs(bot: Bot): void {
   bot.job(JOBS.signinOpen, signinOpenJob);
   bot.job(JOBS.signinClose, signinCloseJob);
   bot.job(JOBS.finalize, (ctx) => finalizeJob(bot, ctx));
+  bot.job(JOBS.leaveSummary, leaveSummaryJob);
 }
 
