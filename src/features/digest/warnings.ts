@@ -64,6 +64,8 @@ export async function syncWarnings(
   let raised = 0;
   const stillOpen = new Set<string>();
   for (const org of orgs) {
+    // New conditions of this rule for one recipient go in one card (issue #22: every call counts).
+    const cards = new Map<string, { to: { chatId: string } | { openId: string }; messages: string[] }>();
     for (const c of conditions.get(org.id) ?? []) {
       const openKey = `${org.id}:${rule.id}:${c.subjectKey}`;
       stillOpen.add(openKey);
@@ -72,9 +74,19 @@ export async function syncWarnings(
         data: { orgId: org.id, ruleId: rule.id, subjectKey: c.subjectKey, openKey, severity: c.severity ?? "notice", message: c.message, audience: audienceKey(c.audience), raisedAt: now },
       });
       for (const to of await recipients(tx, org, c.audience)) {
-        await out.forOrg(org.id).card(to, "warning", { title: `预警：${rule.title}`, orgName: org.name, message: c.message, ruleId: rule.id });
+        const k = JSON.stringify(to);
+        cards.set(k, { to, messages: [...(cards.get(k)?.messages ?? []), c.message] });
       }
       raised++;
+    }
+    for (const { to, messages } of cards.values()) {
+      const many = messages.length > 1;
+      await out.forOrg(org.id).card(to, "warning", {
+        title: `预警：${rule.title}${many ? `（${messages.length} 项）` : ""}`,
+        orgName: org.name,
+        message: many ? messages.map((m) => `- ${m}`).join("\n") : messages[0]!,
+        ruleId: rule.id,
+      });
     }
   }
   const ended = open.filter((w) => !stillOpen.has(w.openKey ?? ""));
