@@ -3,6 +3,7 @@
  * of the runs and each run, the statement count of the digest, and how to read the figures.
  */
 import { writeFileSync } from "node:fs";
+import { existingMonthSection } from "../month/report.ts";
 import type { IngestResult } from "../scenarios/ingest.ts";
 import type { SigninResult } from "../scenarios/signin.ts";
 import type { ComputeResult, DeliveryResult } from "../scenarios/digest.ts";
@@ -209,5 +210,6 @@ ${statements(r)}
 
 ${details(r)}
 `;
-  writeFileSync(file, text);
+  const month = existingMonthSection(file);
+  writeFileSync(file, month ? `${text}\n${month}\n` : text);
 }

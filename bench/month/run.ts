@@ -11,7 +11,9 @@
  * open); the clock runs hour by hour so reminders, nudges, sign-in cards, digests and overdue
  * notices fire as they would. Minutes are not filled in (the recorder is only asked).
  *
- * Options: --branches N, --out FILE (JSON; default bench/results/month.json).
+ * Options: --branches N, --out FILE (JSON; default bench/results/month.json, and then the month
+ * section of bench/README.md is rewritten; with --out the README is left alone). MONTH_DEBUG=1
+ * prints the texts and cards sent by their first words, and the failed rows: where calls go.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -19,6 +21,7 @@ import { startTestBot, type TestBot } from "../../test/support/harness.ts";
 import { bindChats, type DemoChat, type DemoPerson } from "../../src/sandbox/demo.ts";
 import { mulberry32 } from "../../src/sandbox/fake-platform/faults.ts";
 import { ROOT } from "../lib/bot.ts";
+import { writeMonthSection } from "./report.ts";
 
 const args = process.argv.slice(2);
 const BRANCHES = Number(args[args.indexOf("--branches") + 1]) || 3;
@@ -197,6 +200,7 @@ async function main() {
     };
     mkdirSync(dirname(OUT), { recursive: true });
     writeFileSync(OUT, JSON.stringify(result, null, 2) + "\n");
+    if (!args.includes("--out")) writeMonthSection(join(ROOT, "bench/README.md"), result);
     console.log(JSON.stringify(result, null, 2));
   } finally {
     await t.stop();
