@@ -1,6 +1,6 @@
 import type { Tx } from "../db/client.ts";
 import type { Logger } from "../core/log.ts";
-import { Outbox } from "../lark/outbox.ts";
+import { Outbox } from "./outbox.ts";
 import type { CardAction, CardResponse, IncomingMessage, InboundEvent, MembershipChange } from "./inbound.ts";
 import {
   PermissionError,

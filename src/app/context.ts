@@ -1,5 +1,5 @@
 import type { Tx } from "../db/client.ts";
-import type { Outbox } from "../lark/outbox.ts";
+import type { Outbox } from "./outbox.ts";
 import type { CardAction, CardResponse, IncomingMessage, Mention, MembershipChange } from "./inbound.ts";
 import type { Actor, MemberClass, Permission, Post } from "./roles.ts";
 

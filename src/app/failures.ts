@@ -2,7 +2,7 @@ import { secretaryOf } from "./actors.ts";
 import type { Db } from "../db/client.ts";
 import type { OutboxMessage } from "../generated/prisma/client.ts";
 import { describeError, type Logger } from "../core/log.ts";
-import { Outbox } from "../lark/outbox.ts";
+import { Outbox } from "./outbox.ts";
 
 /**
  * Messages that could not be delivered for good are reported privately to the secretary of

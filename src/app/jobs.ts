@@ -5,7 +5,7 @@ import { insertJobUnlessKeyExists } from "../db/client.ts";
 import { claimNextDueJob } from "../db/claims.ts";
 import { describeError, type Logger } from "../core/log.ts";
 import type { Clock } from "../core/clock.ts";
-import { Outbox } from "../lark/outbox.ts";
+import { Outbox } from "./outbox.ts";
 
 export interface JobSpec {
   /** Unique: scheduling the same key twice is a no-op, so retries and restarts never double. */

@@ -2,7 +2,7 @@ import type { Db } from "../db/client.ts";
 import { claimDueEvents } from "../db/claims.ts";
 import type { InboundEvent as InboundRow } from "../generated/prisma/client.ts";
 import { describeError, type Logger } from "../core/log.ts";
-import { Outbox } from "../lark/outbox.ts";
+import { Outbox } from "./outbox.ts";
 import type { Bot } from "./bot.ts";
 import type { InboundEvent } from "./inbound.ts";
 

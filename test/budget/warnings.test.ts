@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestBot, type TestBot } from "../support/harness.ts";
 import { cardsWith, cardText } from "../meetings/helpers.ts";
 import { syncWarnings, type WarningRule } from "../../src/features/digest/warnings.ts";
-import { Outbox } from "../../src/lark/outbox.ts";
+import { Outbox } from "../../src/app/outbox.ts";
 import { orgByChat } from "../../src/app/actors.ts";
 
 /**

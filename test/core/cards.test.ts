@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { CARD_SIZE_LIMIT, CARDS_DIR, cardTemplates, escapeMarkdown, renderCard } from "../../src/lark/cards.ts";
+import { CARD_SIZE_LIMIT, CARDS_DIR, cardTemplates, escapeMarkdown, renderCard } from "../../src/app/cards.ts";
 
 const files = readdirSync(CARDS_DIR).filter((f) => f.endsWith(".json"));
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestBot, textOf, type TestBot } from "../support/harness.ts";
-import { Outbox } from "../../src/lark/outbox.ts";
+import { Outbox } from "../../src/app/outbox.ts";
 import { OutboxSender } from "../../src/lark/sender.ts";
 import { SendLimiter } from "../../src/lark/rate-limit.ts";
 import { createLogger } from "../../src/core/log.ts";

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestBot, type TestBot } from "../support/harness.ts";
 import { dayjs, zoned } from "../../src/core/time.ts";
-import { Outbox } from "../../src/lark/outbox.ts";
+import { Outbox } from "../../src/app/outbox.ts";
 import { familyChunks } from "../../src/features/digest/jobs.ts";
 import type { OrgInfo } from "../../src/app/context.ts";
 

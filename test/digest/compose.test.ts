@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { branchDigestCard, committeeDigestCard, type CommitteeRow } from "../../src/features/digest/compose.ts";
-import { countComponents, renderCard } from "../../src/lark/cards.ts";
+import { countComponents, renderCard } from "../../src/app/cards.ts";
 import type { DigestSection } from "../../src/features/digest/sections.ts";
 
 /** Issue 17 item 10: no divider and heading over nothing; the footer says which report it is. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CARD_SIZE_LIMIT, renderCard } from "../../src/lark/cards.ts";
+import { CARD_SIZE_LIMIT, renderCard } from "../../src/app/cards.ts";
 import type { OrgInfo } from "../../src/app/context.ts";
 import { loadCatalogue } from "../../src/features/evaluation/catalogue.ts";
 import { computeSheet } from "../../src/features/evaluation/scoring.ts";

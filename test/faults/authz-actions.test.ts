@@ -3,7 +3,7 @@ import { startTestBot, type TestBot } from "../support/harness.ts";
 import { rowsWritten } from "../support/database.ts";
 import type { Tx } from "../../src/db/client.ts";
 import type { CardResponse } from "../../src/app/inbound.ts";
-import { CARD_SIZE_LIMIT } from "../../src/lark/cards.ts";
+import { CARD_SIZE_LIMIT } from "../../src/app/cards.ts";
 import { recordDecisions, resultsOf } from "../../src/features/evaluation/determination.ts";
 import { buildWorld, memberIdOf, rolesOf, type RoleName, type World } from "./support/world.ts";
 import { cardClick, groupMessage, inRolledBackTx, pressCard, sendMessage, type CardPlace } from "./support/direct.ts";

@@ -7,7 +7,7 @@ import { startTestBot, textOf, type TestBot } from "../support/harness.ts";
 import { onPostgres } from "../support/database.ts";
 import { openDatabase } from "../../src/db/client.ts";
 import { MIGRATIONS_DIR } from "../../src/db/migrate.ts";
-import { Outbox } from "../../src/lark/outbox.ts";
+import { Outbox } from "../../src/app/outbox.ts";
 import { REPO_ROOT } from "./support/child-bot.ts";
 
 /**

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestBot, textOf, type TestBot } from "../support/harness.ts";
-import { Outbox } from "../../src/lark/outbox.ts";
+import { Outbox } from "../../src/app/outbox.ts";
 import { OutboxSender } from "../../src/lark/sender.ts";
 import { SendLimiter } from "../../src/lark/rate-limit.ts";
 import { LarkCallError, LarkGateway, type LarkGatewayOptions, type SendResult } from "../../src/lark/gateway.ts";

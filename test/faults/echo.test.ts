@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestBot, textOf, type TestBot } from "../support/harness.ts";
-import { CARD_SIZE_LIMIT } from "../../src/lark/cards.ts";
+import { CARD_SIZE_LIMIT } from "../../src/app/cards.ts";
 
 /**
  * Bounded echo (issue 21 item 3): whatever someone types, a reply quotes at most a few dozen

@@ -9,7 +9,7 @@ import { createFakePlatform, type DeliveryResult, type FakePlatform } from "../.
 import { DEMO_CHATS, DEMO_PEOPLE, seedDemoDatabase, seedFakeWorld } from "../../src/sandbox/demo.ts";
 import { openDatabase, type Db } from "../../src/db/client.ts";
 import { systemClock } from "../../src/core/clock.ts";
-import { Outbox } from "../../src/lark/outbox.ts";
+import { Outbox } from "../../src/app/outbox.ts";
 import { LARK_SEND_LIMITS } from "../../src/lark/rate-limit.ts";
 
 /**

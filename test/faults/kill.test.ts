@@ -4,7 +4,7 @@ import { ChildBot, waitFor } from "./support/child-bot.ts";
 import { reportCounts } from "./support/counts.ts";
 import { DEMO_CHATS, DEMO_PEOPLE } from "../../src/sandbox/demo.ts";
 import { mulberry32 } from "../../src/sandbox/fake-platform/faults.ts";
-import { Outbox } from "../../src/lark/outbox.ts";
+import { Outbox } from "../../src/app/outbox.ts";
 import type { DeliveryResult } from "../../src/sandbox/fake-platform/index.ts";
 
 /**

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestBot, textOf, type TestBot } from "../support/harness.ts";
-import { Outbox, type Recipient } from "../../src/lark/outbox.ts";
+import { Outbox, type Recipient } from "../../src/app/outbox.ts";
 
 /**
  * People and the bot leave while messages for them are still queued: those messages end as

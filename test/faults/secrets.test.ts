@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ChildBot, REPO_ROOT, waitFor } from "./support/child-bot.ts";
 import { DEMO_PEOPLE } from "../../src/sandbox/demo.ts";
 import { encryptPayload } from "../../src/sandbox/fake-platform/index.ts";
-import { Outbox } from "../../src/lark/outbox.ts";
+import { Outbox } from "../../src/app/outbox.ts";
 
 /**
  * LARK_APP_SECRET, LARK_ENCRYPT_KEY, LARK_VERIFICATION_TOKEN and the tenant access tokens

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LARK_SEND_LIMITS } from "../../src/lark/rate-limit.ts";
-import { Outbox } from "../../src/lark/outbox.ts";
+import { Outbox } from "../../src/app/outbox.ts";
 import type { Runtime } from "../../src/runtime.ts";
 import { onPostgres } from "../support/database.ts";
 import { startTestBot, type TestBot } from "../support/harness.ts";

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestBot, type TestBot } from "../support/harness.ts";
 import { LARK_SEND_LIMITS } from "../../src/lark/rate-limit.ts";
-import { Outbox } from "../../src/lark/outbox.ts";
+import { Outbox } from "../../src/app/outbox.ts";
 import { arrivals, busiestSecond } from "./support/arrivals.ts";
 
 /**

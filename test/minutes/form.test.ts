@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CARD_COMPONENT_LIMIT, CARD_SIZE_LIMIT, countComponents } from "../../src/lark/cards.ts";
+import { CARD_COMPONENT_LIMIT, CARD_SIZE_LIMIT, countComponents } from "../../src/app/cards.ts";
 import { buildContent, parseVotes, type MeetingFacts } from "../../src/features/minutes/content.ts";
 import { renderForm } from "../../src/features/minutes/flows.ts";
 import { CAPS, CLEAR_WORD, emptyResolution, emptyState, layoutFor, parseForm, type FormState, type ResolutionInput } from "../../src/features/minutes/form.ts";

@@ -2,7 +2,7 @@ import type { Bot } from "../../app/bot.ts";
 import { UsageError, type CommandContext } from "../../app/context.ts";
 import { splitMentions, requireOne, echo } from "../../app/args.ts";
 import { roleLabel, type Actor } from "../../app/roles.ts";
-import { mention } from "../../lark/cards.ts";
+import { mention } from "../../app/cards.ts";
 import {
   assignToGroup, changeRole, childOrgs, createGroup, ensureLinkCode, fullMemberCount, linkToParent, listGroups, listMembers,
   setGroupLeader, ROLE_EXAMPLE, ROLE_WORDS, type MemberView,

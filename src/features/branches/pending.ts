@@ -1,8 +1,8 @@
 import type { Tx } from "../../db/client.ts";
 import { UsageError, type ActionContext, type OrgInfo } from "../../app/context.ts";
 import type { CardResponse } from "../../app/inbound.ts";
-import { renderCard } from "../../lark/cards.ts";
-import type { Outbox } from "../../lark/outbox.ts";
+import { renderCard } from "../../app/cards.ts";
+import type { Outbox } from "../../app/outbox.ts";
 import { parsePickedDay, dayOf } from "../rectification/dates.ts";
 import { changeRole, ROLE_WORDS } from "./service.ts";
 

@@ -2,7 +2,7 @@ import type { Bot } from "../../app/bot.ts";
 import { rowNumber } from "../../app/args.ts";
 import { UsageError, type ActionContext } from "../../app/context.ts";
 import type { CardResponse } from "../../app/inbound.ts";
-import { renderCard } from "../../lark/cards.ts";
+import { renderCard } from "../../app/cards.ts";
 
 /** The secretary's one line for this week's digest (from the invitation card). */
 async function noteAction(ctx: ActionContext): Promise<CardResponse> {

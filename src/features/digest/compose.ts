@@ -1,4 +1,4 @@
-import { escapeMarkdown } from "../../lark/cards.ts";
+import { escapeMarkdown } from "../../app/cards.ts";
 import type { OrgInfo } from "../../app/context.ts";
 import type { DigestSection } from "./sections.ts";
 import { formatDateTime, type Period } from "./periods.ts";

@@ -1,6 +1,6 @@
 import type { Tx } from "../../db/client.ts";
 import type { OrgInfo } from "../../app/context.ts";
-import type { Outbox } from "../../lark/outbox.ts";
+import type { Outbox } from "../../app/outbox.ts";
 
 /**
  * Early warnings (预警, domain.md §4.2). A rule looks at every organisation at once and says

@@ -2,7 +2,7 @@ import { clip, rowNumber } from "../../app/args.ts";
 import { UsageError, type ActionContext, type ActionDef, type OrgInfo } from "../../app/context.ts";
 import type { CardResponse } from "../../app/inbound.ts";
 import type { Actor } from "../../app/roles.ts";
-import { renderCard } from "../../lark/cards.ts";
+import { renderCard } from "../../app/cards.ts";
 import { isBallotKey, recordPeerAnswers, type PeerAnswer } from "./ballots.ts";
 import { recordDecisions, refreshProposals, resultsOf, type Decision } from "./determination.ts";
 import { ABSTAIN, isGrade } from "./grades.ts";

@@ -1,7 +1,7 @@
 import type { Tx } from "../../db/client.ts";
 import { UsageError, type OrgInfo } from "../../app/context.ts";
 import type { Actor } from "../../app/roles.ts";
-import type { Outbox } from "../../lark/outbox.ts";
+import type { Outbox } from "../../app/outbox.ts";
 import { quorateMeeting } from "./deciding-meeting.ts";
 import { parsePickedDay } from "../rectification/dates.ts";
 import { resultsOf, type ResultView } from "./determination.ts";

@@ -2,7 +2,7 @@ import type { Tx } from "../../db/client.ts";
 import type { OrgInfo } from "../../app/context.ts";
 import { cancelJobs, ensureJob, type JobContext } from "../../app/jobs.ts";
 import { toOrgInfo } from "../../app/actors.ts";
-import type { Outbox } from "../../lark/outbox.ts";
+import type { Outbox } from "../../app/outbox.ts";
 import { closeCollection } from "./determination.ts";
 import { sendDeterminationCards } from "./notify.ts";
 import { finished, participantsOf, roundDeadlineLabel, type Round } from "./rounds.ts";

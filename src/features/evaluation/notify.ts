@@ -1,6 +1,6 @@
 import type { Tx } from "../../db/client.ts";
 import type { OrgInfo } from "../../app/context.ts";
-import type { Outbox } from "../../lark/outbox.ts";
+import type { Outbox } from "../../app/outbox.ts";
 import { receivedRatings } from "./ballots.ts";
 import { resultsOf } from "./determination.ts";
 import { catalogueOf, issueBallotKey, pageCount, participantsOf, peerTargets, type Participant, type Round } from "./rounds.ts";

@@ -1,7 +1,7 @@
 import type { Tx } from "../../db/client.ts";
 import { UsageError, type OrgInfo } from "../../app/context.ts";
 import type { Actor } from "../../app/roles.ts";
-import type { Outbox } from "../../lark/outbox.ts";
+import type { Outbox } from "../../app/outbox.ts";
 import { createRectificationItem } from "../rectification/service.ts";
 import { receivedRatings } from "./ballots.ts";
 import { allDecided, excellentWarning, refreshProposals, resultsOf, type ResultView } from "./determination.ts";

@@ -2,7 +2,7 @@ import type { Bot } from "../../app/bot.ts";
 import { rowNumber } from "../../app/args.ts";
 import { UsageError, type ActionContext } from "../../app/context.ts";
 import type { CardResponse } from "../../app/inbound.ts";
-import { renderCard } from "../../lark/cards.ts";
+import { renderCard } from "../../app/cards.ts";
 import { answerMeeting, publishMeeting, type FlowDeps } from "./flows.ts";
 import { confirmAction, confirmMoveAction, discardAction, discardMoveAction } from "./confirm.ts";
 import { createMeeting, loadMeeting, resolveMember, signIn, type MeetingView } from "./service.ts";

@@ -3,7 +3,7 @@ import { UsageError, type ActionContext, type OrgInfo } from "../../app/context.
 import type { CardResponse } from "../../app/inbound.ts";
 import { isCommittee, type Actor } from "../../app/roles.ts";
 import type { Tx } from "../../db/client.ts";
-import { renderCard } from "../../lark/cards.ts";
+import { renderCard } from "../../app/cards.ts";
 import { publishMeeting, rescheduleFlow, type FlowDeps } from "./flows.ts";
 import { checkDraft, checkMove, createMeeting, draftEnd, loadMeeting, requireManage, type MeetingDraft, type MeetingView } from "./service.ts";
 import { formatClock, formatDay, formatWhen, zoned } from "./time.ts";

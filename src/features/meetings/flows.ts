@@ -1,7 +1,7 @@
 import { secretaryOf } from "../../app/actors.ts";
 import type { OrgInfo } from "../../app/context.ts";
 import type { Tx } from "../../db/client.ts";
-import type { Outbox } from "../../lark/outbox.ts";
+import type { Outbox } from "../../app/outbox.ts";
 import { leaveSummaryKey, scheduleCalendarSync, scheduleMeetingJobs, unscheduleMeetingJobs } from "./jobs.ts";
 import {
   attendanceOf, cancelMeeting, rescheduleMeeting, setRsvp,

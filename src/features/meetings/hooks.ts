@@ -1,7 +1,7 @@
 import type { Bot } from "../../app/bot.ts";
 import type { OrgInfo } from "../../app/context.ts";
 import type { Tx } from "../../db/client.ts";
-import type { Outbox } from "../../lark/outbox.ts";
+import type { Outbox } from "../../app/outbox.ts";
 import type { AttendanceView, MeetingView, QuorumView } from "./service.ts";
 import type { AppraisalYearStatus } from "./rules.ts";
 

@@ -3,7 +3,7 @@ import { orgById, secretaryOf } from "../../app/actors.ts";
 import type { OrgInfo } from "../../app/context.ts";
 import { cancelJobs, ensureJob, type JobContext } from "../../app/jobs.ts";
 import type { Tx } from "../../db/client.ts";
-import type { Outbox } from "../../lark/outbox.ts";
+import type { Outbox } from "../../app/outbox.ts";
 import { CALENDAR_JOB } from "./calendar.ts";
 import { meetingEndedListeners } from "./hooks.ts";
 import { quorumSentence } from "./quorum.ts";

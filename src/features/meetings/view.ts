@@ -1,6 +1,6 @@
 import type { OrgInfo } from "../../app/context.ts";
 import type { Tx } from "../../db/client.ts";
-import type { Outbox } from "../../lark/outbox.ts";
+import type { Outbox } from "../../app/outbox.ts";
 import { quorumSentence } from "./quorum.ts";
 import { CELL_LABEL, CELL_MARK, cellMark, FREQUENCY_LABEL, type Plan, type PlanRow } from "./rules.ts";
 import {

@@ -3,7 +3,7 @@ import { UsageError, type OrgInfo } from "../../app/context.ts";
 import { cancelJobs } from "../../app/jobs.ts";
 import type { Actor } from "../../app/roles.ts";
 import { isSecretary } from "../../app/roles.ts";
-import type { Outbox } from "../../lark/outbox.ts";
+import type { Outbox } from "../../app/outbox.ts";
 import { dayOf, localTime } from "../rectification/dates.ts";
 import { createRectificationItem } from "../rectification/service.ts";
 import { buildContent, isLesson, prefill, takesVotes, type MeetingFacts } from "./content.ts";
@@ -14,7 +14,7 @@ import {
 } from "./service.ts";
 import type { MinutesContent } from "./types.ts";
 import { formCardData, formDoneData, recapCardData, recapRef, stamp } from "./view.ts";
-import { CARD_SIZE_LIMIT, CardTooLargeError, renderCard, type Card } from "../../lark/cards.ts";
+import { CARD_SIZE_LIMIT, CardTooLargeError, renderCard, type Card } from "../../app/cards.ts";
 import { announceRef, meetingTitle, toGroup } from "../meetings/view.ts";
 
 /** The minutes workflow: open the form, save, grow, submit, confirm, amend. */

@@ -1,7 +1,7 @@
 import type { Tx } from "../../db/client.ts";
 import type { OrgInfo } from "../../app/context.ts";
-import { CardTooLargeError, renderCard } from "../../lark/cards.ts";
-import type { Outbox, Recipient } from "../../lark/outbox.ts";
+import { CardTooLargeError, renderCard } from "../../app/cards.ts";
+import type { Outbox, Recipient } from "../../app/outbox.ts";
 import { statusLabel } from "../rectification/labels.ts";
 import { loadVersion, type MinutesView } from "./service.ts";
 import { recordCardData, recordText, statusLine } from "./view.ts";

@@ -1,5 +1,5 @@
 import type { OrgInfo } from "../../app/context.ts";
-import { mention } from "../../lark/cards.ts";
+import { mention } from "../../app/cards.ts";
 import { dayLabel, dayOf } from "../rectification/dates.ts";
 import { finalLine, meetingTitle } from "../meetings/view.ts";
 import { formatWhen, formatDay, zoned } from "../meetings/time.ts";

@@ -2,7 +2,7 @@ import type { Bot } from "../../app/bot.ts";
 import { rowNumber } from "../../app/args.ts";
 import { UsageError, type ActionContext } from "../../app/context.ts";
 import type { CardResponse } from "../../app/inbound.ts";
-import { renderCard } from "../../lark/cards.ts";
+import { renderCard } from "../../app/cards.ts";
 import { roleOf, type ItemRole } from "./access.ts";
 import { localTime, parsePickedDay } from "./dates.ts";
 import { SCOPE_LABEL, SOURCE_LABEL, type RectificationScope, type RectificationSource } from "./labels.ts";

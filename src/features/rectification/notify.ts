@@ -1,5 +1,5 @@
 import type { Tx } from "../../db/client.ts";
-import type { Outbox } from "../../lark/outbox.ts";
+import type { Outbox } from "../../app/outbox.ts";
 import { roleOf } from "./access.ts";
 import type { ItemFull } from "./model.ts";
 import { itemCardData } from "./views.ts";

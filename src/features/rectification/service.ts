@@ -1,6 +1,6 @@
 import type { Tx } from "../../db/client.ts";
 import { UsageError } from "../../app/context.ts";
-import { Outbox } from "../../lark/outbox.ts";
+import { Outbox } from "../../app/outbox.ts";
 import { addDays, dayOf } from "./dates.ts";
 import { sourceLabel, type Disclosure, type RectificationScope, type RectificationSource } from "./labels.ts";
 import { BOT_ACTOR, loadItem, recordEvent, secretaryOf } from "./model.ts";

@@ -1,6 +1,6 @@
 import type { Tx } from "../../db/client.ts";
 import { PermissionError, UsageError } from "../../app/context.ts";
-import type { Outbox } from "../../lark/outbox.ts";
+import type { Outbox } from "../../app/outbox.ts";
 import type { ItemRole } from "./access.ts";
 import { addDays, dayLabel, dayOf } from "./dates.ts";
 import { short, statusLabel } from "./labels.ts";

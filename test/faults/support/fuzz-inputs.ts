@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { expect } from "vitest";
-import { CARD_SIZE_LIMIT } from "../../../src/lark/cards.ts";
+import { CARD_SIZE_LIMIT } from "../../../src/app/cards.ts";
 import type { CardResponse } from "../../../src/app/inbound.ts";
 import type { OutboxMessage } from "../../../src/generated/prisma/client.ts";
 

@@ -1,7 +1,7 @@
 import { PermissionError, UsageError, type ActionContext, type ActionDef } from "../../../app/context.ts";
 import type { CardResponse } from "../../../app/inbound.ts";
 import { clip, rowNumber } from "../../../app/args.ts";
-import { renderCard } from "../../../lark/cards.ts";
+import { renderCard } from "../../../app/cards.ts";
 import { patchIfFresh } from "../notify.ts";
 import { parsePickedDay } from "../../rectification/dates.ts";
 import { addOpinion, addProblem, isAbout, markTalkDone, sessionForCard, talksOf } from "./service.ts";

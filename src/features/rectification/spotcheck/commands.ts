@@ -2,7 +2,7 @@ import type { Bot } from "../../../app/bot.ts";
 import { clip, rowNumber, echo } from "../../../app/args.ts";
 import { UsageError, type ActionContext, type CommandContext } from "../../../app/context.ts";
 import type { CardResponse } from "../../../app/inbound.ts";
-import { renderCard } from "../../../lark/cards.ts";
+import { renderCard } from "../../../app/cards.ts";
 import { parsePickedDay } from "../dates.ts";
 import type { SpotCheckVerdict } from "../labels.ts";
 import { categoryLabel, REVIEW_CARD, reviewCardData, reviewPages } from "./views.ts";

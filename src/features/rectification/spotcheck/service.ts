@@ -2,7 +2,7 @@ import type { Tx } from "../../../db/client.ts";
 import type { Prisma } from "../../../generated/prisma/client.ts";
 import { PermissionError, UsageError, type OrgInfo } from "../../../app/context.ts";
 import { toOrgInfo } from "../../../app/actors.ts";
-import type { Outbox } from "../../../lark/outbox.ts";
+import type { Outbox } from "../../../app/outbox.ts";
 import { addDays, dayLabel, dayOf, localTime } from "../dates.ts";
 import { VERDICT_LABEL, type SpotCheckVerdict } from "../labels.ts";
 import { loadItem, RECTIFICATION_ONLY, recordEvent, secretaryOf } from "../model.ts";
