@@ -21,6 +21,7 @@ import { apiCallRecorder } from "./features/usage/recorder.ts";
 import { healthReport } from "./app/health.ts";
 import { notifyPermanentFailures } from "./app/failures.ts";
 import { Loop } from "./app/loop.ts";
+import { CallBudget } from "./app/budget.ts";
 
 /** The Lark app the bot talks to: the configured one, or the sandbox's fake. */
 export type LarkTarget = NonNullable<Config["lark"]>;
@@ -107,6 +108,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   for (const [kind, handler] of bot.jobHandlers) jobs.register(kind, handler);
   const sender = new OutboxSender(db, gateway, new SendLimiter(opts.sendLimits ?? config.sendLimits ?? LARK_SEND_LIMITS), log, {
     instanceId,
+    budget: config.monthlyCallBudget ? new CallBudget(db, clock, config.timezone, config.monthlyCallBudget, log) : undefined,
     onPermanentFailure: (rows) => notifyPermanentFailures(db, rows, log),
   });
   await sender.rememberRecentSends();

@@ -10,6 +10,8 @@ export interface CardOptions {
   cardRef?: string;
   /** The card carries what the database must not keep (a ballot key): its row is erased once sent or failed. */
   erase?: boolean;
+  /** May be left out when the month's calls pass the tenant's budget (app/budget.ts): an invitation, not a notice. */
+  sheddable?: boolean;
 }
 
 /**
@@ -36,6 +38,7 @@ interface MessageRow {
   msgType?: string;
   content: string;
   erasable?: boolean;
+  sheddable?: boolean;
 }
 
 function targetOf(to: Recipient): { target: string; receiveIdType: "chat_id" | "open_id" } {
@@ -111,7 +114,7 @@ export class Outbox {
   }
 
   async rawCard(to: Recipient, card: Card, opts: CardOptions = {}): Promise<void> {
-    await this.insert({ kind: "send", ...targetOf(to), msgType: "interactive", cardRef: opts.cardRef, content: JSON.stringify(card), erasable: opts.erase ?? false });
+    await this.insert({ kind: "send", ...targetOf(to), msgType: "interactive", cardRef: opts.cardRef, content: JSON.stringify(card), erasable: opts.erase ?? false, sheddable: opts.sheddable ?? false });
   }
 
   /** A reply to a message; `chatId` keeps it in order with the chat's other messages. */
@@ -153,9 +156,11 @@ export class Outbox {
    * see a difference (a free tenant has 10,000 calls a month, issue #22):
    * - content identical to what the card shows is not sent;
    * - the card being clicked gets it in the click's answer, at no cost (row kept as "answered");
-   * - older unsent patches of the same card are superseded (keeps within 5 patches/s/message).
+   * - older unsent patches of the same card are superseded (keeps within 5 patches/s/message);
+   * - `live`: a running count (answers, sign-ins), left out near the monthly budget — the next
+   *   update or the click's answer shows the newest state; a cancellation or a move is never live.
    */
-  async patchCard(cardRef: string, template: string, data: Record<string, unknown>): Promise<boolean> {
+  async patchCard(cardRef: string, template: string, data: Record<string, unknown>, opts: { live?: boolean } = {}): Promise<boolean> {
     const origin = await this.cardOrigin(cardRef);
     if (!origin) return false;
     const card = renderCard(template, data);
@@ -167,7 +172,7 @@ export class Outbox {
     });
     const inAnswer = this.clicked !== undefined && origin.sentMessageId !== null && origin.sentMessageId === this.clicked.messageId;
     const row = await this.tx.outboxMessage.create({
-      data: { ...this.stamped({ kind: "patch", target: origin.target, cardRef, msgType: "interactive", content }), ...(inAnswer ? { status: "answered", sentAt: this.now() } : {}) },
+      data: { ...this.stamped({ kind: "patch", target: origin.target, cardRef, msgType: "interactive", content, sheddable: opts.live ?? false }), ...(inAnswer ? { status: "answered", sentAt: this.now() } : {}) },
       select: { id: true },
     });
     if (inAnswer) this.clicked!.answer = { card, rowId: row.id };

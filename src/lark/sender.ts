@@ -15,6 +15,8 @@ export interface SenderOptions {
   /** Called after a message failed for good (e.g. to tell the secretary). */
   onPermanentFailure?: (rows: OutboxMessage[]) => Promise<void>;
   now?: () => number;
+  /** The tenant's monthly call budget: sheddable rows are left out while it is projected to be passed. */
+  budget?: { over(): Promise<boolean> };
 }
 
 /**
@@ -199,6 +201,11 @@ export class OutboxSender {
   }
 
   private async deliver(row: OutboxMessage): Promise<void> {
+    if (row.sheddable && (await this.opts.budget?.over())) {
+      this.limiter.settled(row.target);
+      await this.db.outboxMessage.update({ where: { id: row.id }, data: { status: "shed", lockedBy: null, lockedUntil: null, failReason: "本月 API 调用按目前速度将超过额度，略去了这次实时更新" } });
+      return;
+    }
     this.warnIfPastUuidWindow(row);
     let messageId: string | undefined;
     try {

@@ -99,7 +99,7 @@ async function inviteJob(ctx: JobContext): Promise<void> {
       await out.forOrg(org.id).card({ openId: sec.openId }, "digest-invite", {
         orgName: org.name, time: `${String(slot.hour).padStart(2, "0")}:${String(slot.minute).padStart(2, "0")}`,
         org: org.id, digestId: digest.id, secretary: mention(sec.openId),
-      }, { cardRef: `digest:${digest.id}:invite` });
+      }, { cardRef: `digest:${digest.id}:invite`, sheddable: true }); // an invitation: the digest goes anyway
     }
   });
 }

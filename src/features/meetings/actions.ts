@@ -41,7 +41,7 @@ async function signinAction(ctx: ActionContext): Promise<CardResponse> {
   const result = await signIn(ctx.tx, m, actor.memberId, ctx.now, ctx.timezone);
   if (result.kind === "refused") return toast("error", result.message);
   if (result.kind === "already") return toast("info", `您已于 ${formatClock(result.at, ctx.timezone)} 签到，无需重复。`);
-  await refreshMeetingCards(ctx.tx, ctx.out, ctx.org!, m, ctx.now, actor.memberId); // a sign-in leaves the meeting's row as read
+  await refreshMeetingCards(ctx.tx, ctx.out, ctx.org!, m, ctx.now, { onlyMember: actor.memberId, live: true }); // a sign-in leaves the meeting's row as read
   return toast("success", `签到成功：${meetingTitle(m)}`);
 }
 

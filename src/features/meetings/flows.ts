@@ -57,7 +57,7 @@ export async function answerMeeting(
   if (outcome.kind === "refused") return { ok: false, message: outcome.message };
   const title = meetingTitle(m);
   if (!outcome.changed) return { ok: true, message: `您已回复过${rsvp === "attending" ? "参加" : "请假"} ${title}，无需重复。` };
-  await refreshMeetingCards(tx, out, org, m.id, now, memberId);
+  await refreshMeetingCards(tx, out, org, m.id, now, { onlyMember: memberId, live: true });
   if (rsvp === "leave") await tellChairOfLeave(tx, out, org, m, memberId, reason ?? "");
   return {
     ok: true,

@@ -177,7 +177,7 @@ async function finalizeJob(bot: Bot, ctx: JobContext): Promise<void> {
     if (!result) return;
     const { meeting: m, quorum } = result;
     const rows = await attendanceOf(tx, m.id);
-    await refreshMeetingCards(tx, out, org, m.id, ctx.now, undefined, false);
+    await refreshMeetingCards(tx, out, org, m.id, ctx.now, { nudges: false });
     const quorumLine = quorum.applies && quorum.kind ? `\n${quorumSentence(quorum.kind, quorum.entitled, quorum.present)}${exclusionsSentence(quorum.excluded, false)}${pendingSentence(quorum.pending)}` : "";
     await toGroup(tx, out, org, m, `${meetingTitle(m)} 已结束，考勤已确定：${finalLine(rows)}。${quorumLine}\n会议记录请记录人及时整理。`);
     await tellChair(tx, out, org, m, rows);

@@ -155,9 +155,17 @@ const CARD_UPDATE_WINDOW_MS = 14 * 86_400_000 - 3_600_000;
  * who answered (`onlyMember`), or on a change of time or a cancellation (`nudges`); when the
  * meeting simply ends they keep what they showed (issue #22: every call counts).
  */
-export async function refreshMeetingCards(
-  tx: Tx, out: Outbox, org: OrgInfo, meeting: number | MeetingView, now: Date, onlyMember?: number, nudges = true,
-): Promise<void> {
+export interface RefreshOptions {
+  /** The member who answered or signed in: only their private reminder card is updated. */
+  onlyMember?: number;
+  /** Update every private reminder card (a move or a cancellation); false when the meeting just ended. */
+  nudges?: boolean;
+  /** Running counts (an answer, a sign-in): may be left out near the monthly call budget. */
+  live?: boolean;
+}
+
+export async function refreshMeetingCards(tx: Tx, out: Outbox, org: OrgInfo, meeting: number | MeetingView, now: Date, opts: RefreshOptions = {}): Promise<void> {
+  const { onlyMember, nudges = true, live = false } = opts;
   const m = typeof meeting === "number" ? await loadMeeting(tx, meeting) : meeting;
   if (!m) return;
   const meetingId = m.id;
@@ -172,9 +180,9 @@ export async function refreshMeetingCards(
   for (const { cardRef } of refs) {
     if (!cardRef) continue;
     const [, , kind, who] = cardRef.split(":");
-    if (kind === "announce" && noticeUpdatable) await out.patchCard(cardRef, "meeting-announce", announceData(org, m, rows, now));
-    else if (kind === "copy") await out.patchCard(cardRef, "meeting-announce", announceData(org, m, rows, now));
-    else if (kind === "signin") await out.patchCard(cardRef, "meeting-signin", await signinCardData(tx, org, m, rows, now));
+    if (kind === "announce" && noticeUpdatable) await out.patchCard(cardRef, "meeting-announce", announceData(org, m, rows, now), { live });
+    else if (kind === "copy") await out.patchCard(cardRef, "meeting-announce", announceData(org, m, rows, now), { live });
+    else if (kind === "signin") await out.patchCard(cardRef, "meeting-signin", await signinCardData(tx, org, m, rows, now), { live });
     else if (kind === "nudge" && (onlyMember === undefined ? nudges : Number(who) === onlyMember)) {
       const me = rows.find((r) => r.memberId === Number(who));
       await out.patchCard(cardRef, "meeting-announce", announceData(org, m, rows, now, { me }));

@@ -1,14 +1,9 @@
+import { usageMonth } from "../../app/budget.ts";
 import { callCause } from "../../app/call-cause.ts";
 import type { Clock } from "../../core/clock.ts";
 import type { Logger } from "../../core/log.ts";
-import { zoned } from "../../core/time.ts";
 import type { Db } from "../../db/client.ts";
 import { countApiCall } from "../../db/usage.ts";
-
-/** The calendar month a call counts in: Feishu resets the budget on the 1st (tenant's time zone). */
-export function usageMonth(at: Date, timezone: string): string {
-  return zoned(at, timezone).format("YYYY-MM");
-}
 
 /**
  * The gateway's `onCall`: counts each Open Platform call by month, organisation, endpoint and

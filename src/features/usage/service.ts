@@ -15,10 +15,3 @@ export async function monthUsage(tx: Tx, month: string): Promise<MonthUsage> {
   const byCause = causes.map((c) => ({ cause: c.cause, calls: c._sum.calls ?? 0 })).sort((a, b) => b.calls - a.calls || a.cause.localeCompare(b.cause));
   return { total: byCause.reduce((n, c) => n + c.calls, 0), byCause, byOrg: new Map(orgs.map((o) => [o.orgId, o._sum.calls ?? 0])) };
 }
-
-/** Where the month ends at the current pace: calls so far over the share of the month gone. */
-export function projectToMonthEnd(calls: number, monthStart: Date, monthEnd: Date, now: Date): number {
-  const gone = (now.getTime() - monthStart.getTime()) / (monthEnd.getTime() - monthStart.getTime());
-  // Within the first hour the pace says little: report what was spent, not a wild multiple.
-  return gone <= 1 / (31 * 24) ? calls : Math.round(calls / Math.min(1, gone));
-}
