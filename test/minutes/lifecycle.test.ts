@@ -245,13 +245,17 @@ describe("meeting → sign-in → minutes → confirm → amend → export", () 
     // The Excel ledger: one sheet per type, one row per meeting, attendance figures as numbers.
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(xlsxCall[1] as unknown as ExcelJS.Buffer);
-    expect(wb.worksheets.map((w) => w.name)).toEqual(["汇总", "支部党员大会", "支部委员会", "党小组会", "党课", "主题党日", "组织生活会"]);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(["汇总", "支部党员大会", "支部委员会", "党小组会", "党课", "主题党日", "组织生活会", "决议"]);
     const sheet = wb.getWorksheet("支部党员大会")!;
-    const header = (sheet.getRow(1).values as unknown[]).slice(1);
-    const row = (sheet.getRow(2).values as unknown[]).slice(1);
+    // Issue 16 item 2: a title row, then the headers; both repeat on every printed page.
+    expect(String(sheet.getCell("A1").value)).toBe("机关第一党支部 2026 年会议台账 · 支部党员大会");
+    const header = (sheet.getRow(2).values as unknown[]).slice(1);
+    const row = (sheet.getRow(3).values as unknown[]).slice(1);
     const cell = (name: string) => row[header.indexOf(name)];
     expect(cell("编号")).toBe("#1");
-    expect(cell("日期")).toBe("2026-03-03");
+    // A real date cell shown the Chinese way, not text.
+    expect(cell("日期")).toEqual(new Date("2026-03-03T00:00:00Z"));
+    expect(sheet.getRow(3).getCell(header.indexOf("日期") + 1).numFmt).toBe('yyyy"年"m"月"d"日"');
     expect(cell("应到")).toBe(10);
     expect(cell("实到")).toBe(8);
     expect(cell("实到正式党员")).toBe(7);
@@ -261,9 +265,27 @@ describe("meeting → sign-in → minutes → confirm → amend → export", () 
     expect(cell("到会是否过半")).toBe("是（7/9）");
     expect(cell("记录状态")).toBe("已确认");
     expect(cell("版本")).toBe(2);
-    expect(sheet.rowCount).toBe(2);
+    expect(sheet.rowCount).toBe(3);
+    // Prints on A4 landscape, one page wide, with borders and wrapped text (nothing clipped).
+    for (const ws of wb.worksheets) {
+      expect(ws.pageSetup, ws.name).toMatchObject({ paperSize: 9, orientation: "landscape", fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: "1:2" });
+      expect(ws.views[0], ws.name).toMatchObject({ state: "frozen", ySplit: 2 });
+    }
+    const leaveCell = sheet.getRow(3).getCell(header.indexOf("请假人员及事由") + 1);
+    expect(leaveCell.alignment).toMatchObject({ wrapText: true });
+    expect(leaveCell.border?.left?.style).toBe("thin");
     const summary = wb.getWorksheet("汇总")!;
-    expect((summary.getRow(2).values as unknown[]).slice(1)).toEqual(["支部党员大会", 1, 1, 0, 0]);
+    expect((summary.getRow(3).values as unknown[]).slice(1)).toEqual(["支部党员大会", 1, 1, 0, 0, "1/1"]);
+    // The resolutions with their texts and results, not only a count.
+    const resolutions = wb.getWorksheet("决议")!;
+    const rHeader = (resolutions.getRow(2).values as unknown[]).slice(1);
+    const r1 = (resolutions.getRow(3).values as unknown[]).slice(1);
+    const rc = (name: string) => r1[rHeader.indexOf(name)];
+    expect(rc("会议")).toBe("#1 支部党员大会");
+    expect(rc("决议内容")).toBe(RESOLUTION);
+    expect(rc("表决方式")).toBe("举手表决");
+    expect([rc("赞成"), rc("反对"), rc("弃权")]).toEqual([7, 0, 0]);
+    expect(rc("结果")).toBe("通过");
   });
 
   it("answers /导出 for a year without meetings without making files", async () => {

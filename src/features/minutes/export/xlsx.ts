@@ -2,27 +2,37 @@ import ExcelJS from "exceljs";
 import { formatClock, zoned } from "../../meetings/time.ts";
 import { MEETING_TYPES, TYPE_LABEL, type MeetingType } from "../../meetings/types.ts";
 import { stamp } from "../view.ts";
-import { STATUS_LABEL } from "../types.ts";
+import { STATUS_LABEL, VOTE_METHOD_LABEL, type ResolutionRecord } from "../types.ts";
 import type { BookEntry, RecordBook } from "./book.ts";
 
 /**
- * The meeting ledger (会议台账) as an Excel workbook: a summary sheet, then one sheet per
- * meeting type with one row per meeting and its attendance figures. Figures a missing record
- * cannot give are written 缺项, never 0.
+ * The meeting ledger (会议台账) as an Excel workbook: a summary sheet, one sheet per meeting type
+ * with one row per meeting and its attendance figures, and the resolutions with their texts and
+ * results. Figures a missing record cannot give are written 缺项, never 0. Every sheet prints as
+ * an inspector files it (issue 16): A4 landscape, one page wide, title and header rows repeated
+ * on each page, borders, wrapped text, dates as date cells shown the Chinese way.
  */
 
 interface Column {
   header: string;
   width: number;
-  value: (e: BookEntry, tz: string) => string | number;
+  value: (e: BookEntry, tz: string) => string | number | Date;
   only?: MeetingType[];
+}
+
+const DATE_FORMAT = 'yyyy"年"m"月"d"日"';
+
+/** The meeting's local calendar day as a date cell (Excel dates carry no time zone). */
+function localDay(at: Date, tz: string): Date {
+  const d = zoned(at, tz);
+  return new Date(Date.UTC(d.year(), d.month(), d.date()));
 }
 
 const MISSING = "缺项";
 
 const COLUMNS: Column[] = [
   { header: "编号", width: 8, value: (e) => `#${e.seqNo}` },
-  { header: "日期", width: 12, value: (e, tz) => zoned(e.startAt, tz).format("YYYY-MM-DD") },
+  { header: "日期", width: 15, value: (e, tz) => localDay(e.startAt, tz) },
   { header: "时间", width: 13, value: (e, tz) => `${formatClock(e.startAt, tz)}–${formatClock(e.endAt, tz)}` },
   { header: "地点", width: 18, value: (e) => e.place ?? MISSING },
   { header: "议题/主题", width: 30, value: (e) => (e.record ? (e.record.lesson ? e.record.lesson.title : e.record.agenda) || MISSING : e.topic ?? MISSING) },
@@ -31,8 +41,8 @@ const COLUMNS: Column[] = [
   { header: "记录人", width: 10, value: (e) => e.recorder ?? MISSING },
   { header: "应到", width: 7, value: (e) => e.attendance.expected },
   { header: "实到", width: 7, value: (e) => e.attendance.present },
-  { header: "实到正式党员", width: 9, value: (e) => e.attendance.presentFull },
-  { header: "实到预备党员", width: 9, value: (e) => e.attendance.presentProbationary },
+  { header: "实到正式党员", width: 12, value: (e) => e.attendance.presentFull },
+  { header: "实到预备党员", width: 12, value: (e) => e.attendance.presentProbationary },
   { header: "请假", width: 7, value: (e) => e.attendance.leave },
   { header: "缺席", width: 7, value: (e) => e.attendance.absent },
   { header: "请假人员及事由", width: 26, value: (e) => e.attendance.leaveList.map((l) => `${l.name}（${l.reason}）`).join("、") },
@@ -44,7 +54,7 @@ const COLUMNS: Column[] = [
     only: ["branch_general_meeting", "branch_committee_meeting"],
   },
   { header: "决议数", width: 7, value: (e) => (e.record ? e.record.resolutions.length : MISSING) },
-  { header: "后续事项数", width: 9, value: (e) => (e.record ? e.record.actions.length : MISSING) },
+  { header: "后续事项数", width: 10, value: (e) => (e.record ? e.record.actions.length : MISSING) },
   { header: "记录状态", width: 12, value: (e) => (e.status === "draft" ? "缺项（未提交）" : STATUS_LABEL[e.status]) },
   { header: "版本", width: 6, value: (e) => (e.version ? e.version : MISSING) },
   { header: "确认人", width: 10, value: (e) => e.confirmedBy ?? "" },
@@ -56,12 +66,87 @@ export function sheetName(label: string): string {
   return label.replace(/[:\\/?*[\]]/g, " ").slice(0, 31);
 }
 
-function styleHeader(sheet: ExcelJS.Worksheet): void {
-  const header = sheet.getRow(1);
+const THIN = { style: "thin" as const };
+
+/**
+ * Row 1: the sheet's title across its columns; row 2: the headers. Both are frozen on screen and
+ * repeated on every printed page; the sheet prints on A4 landscape, one page wide.
+ */
+function layout(sheet: ExcelJS.Worksheet, title: string, columns: Array<{ header: string; width: number }>): void {
+  sheet.columns = columns.map((c) => ({ width: c.width }));
+  sheet.addRow([title]);
+  sheet.mergeCells(1, 1, 1, Math.max(1, columns.length));
+  const titleRow = sheet.getRow(1);
+  titleRow.font = { bold: true, size: 14 };
+  titleRow.height = 24;
+  titleRow.alignment = { vertical: "middle" };
+  const header = sheet.addRow(columns.map((c) => c.header));
   header.font = { bold: true };
-  header.alignment = { vertical: "middle", wrapText: true };
-  header.fill = { type: "pattern", pattern: "solid", fgColor: { argb: "FFEFEFEF" } };
-  sheet.views = [{ state: "frozen", ySplit: 1 }];
+  header.alignment = { vertical: "middle", horizontal: "center", wrapText: true };
+  header.eachCell((cell) => {
+    cell.fill = { type: "pattern", pattern: "solid", fgColor: { argb: "FFEFEFEF" } };
+  });
+  sheet.views = [{ state: "frozen", ySplit: 2 }];
+  sheet.pageSetup = {
+    ...sheet.pageSetup,
+    paperSize: 9, // A4
+    orientation: "landscape",
+    fitToPage: true,
+    fitToWidth: 1,
+    fitToHeight: 0, // as many pages down as it takes
+    printTitlesRow: "1:2",
+    horizontalCentered: true,
+    margins: { left: 0.4, right: 0.4, top: 0.6, bottom: 0.6, header: 0.3, footer: 0.3 },
+  };
+  sheet.headerFooter = { oddFooter: "&C第 &P 页，共 &N 页" };
+}
+
+/** Borders and wrapped, top-aligned text on every cell of the table (row 2 on), dates in the Chinese format. */
+function finish(sheet: ExcelJS.Worksheet, columns: number): void {
+  sheet.eachRow((row, n) => {
+    if (n < 2) return;
+    for (let c = 1; c <= columns; c++) {
+      const cell = row.getCell(c);
+      cell.border = { top: THIN, left: THIN, bottom: THIN, right: THIN };
+      cell.alignment = { ...cell.alignment, vertical: cell.alignment?.vertical ?? "top", wrapText: true };
+      if (cell.value instanceof Date) cell.numFmt = DATE_FORMAT;
+    }
+  });
+}
+
+const RESOLUTION_COLUMNS = [
+  { header: "会议", width: 18 },
+  { header: "日期", width: 15 },
+  { header: "序号", width: 6 },
+  { header: "决议内容", width: 48 },
+  { header: "表决方式", width: 11 },
+  { header: "赞成", width: 7 },
+  { header: "反对", width: 7 },
+  { header: "弃权", width: 7 },
+  { header: "结果", width: 9 },
+  { header: "不同意见及说明", width: 30 },
+];
+
+function resultOf(r: ResolutionRecord): string {
+  return r.passed === null ? "未表决" : r.passed ? "通过" : "未通过";
+}
+
+function resolutionsSheet(wb: ExcelJS.Workbook, book: RecordBook): void {
+  const tz = book.org.timezone;
+  const sheet = wb.addWorksheet("决议");
+  layout(sheet, `${book.org.name} ${book.year} 年会议台账 · 决议`, RESOLUTION_COLUMNS);
+  let count = 0;
+  for (const e of book.entries) {
+    for (const [i, r] of (e.record?.resolutions ?? []).entries()) {
+      count++;
+      sheet.addRow([
+        `#${e.seqNo} ${e.typeLabel}`, localDay(e.startAt, tz), i + 1, r.text, r.method ? VOTE_METHOD_LABEL[r.method] : r.votes ? "缺项" : "",
+        r.votes?.for ?? "", r.votes?.against ?? "", r.votes?.abstain ?? "", resultOf(r), [r.dissent, r.note].filter(Boolean).join("；"),
+      ]);
+    }
+  }
+  if (count === 0) sheet.addRow([`${book.year} 年已提交的会议记录中没有决议。`]);
+  finish(sheet, RESOLUTION_COLUMNS.length);
 }
 
 export async function meetingLedgerXlsx(book: RecordBook): Promise<Buffer> {
@@ -70,30 +155,38 @@ export async function meetingLedgerXlsx(book: RecordBook): Promise<Buffer> {
   wb.creator = "支部助手";
   wb.title = `${book.org.name}${book.year}年会议台账`;
   wb.created = book.generatedAt;
+  const title = (what: string) => `${book.org.name} ${book.year} 年会议台账 · ${what}`;
 
-  const summary = wb.addWorksheet("汇总");
-  summary.columns = [
-    { header: "会议类型", key: "type", width: 14 },
-    { header: "召开次数", key: "held", width: 10 },
-    { header: "记录已确认", key: "confirmed", width: 10 },
-    { header: "记录待确认", key: "submitted", width: 10 },
-    { header: "记录未提交", key: "draft", width: 10 },
+  const summaryColumns = [
+    { header: "会议类型", width: 16 },
+    { header: "召开次数", width: 10 },
+    { header: "记录已确认", width: 11 },
+    { header: "记录待确认", width: 11 },
+    { header: "记录未提交", width: 11 },
+    { header: "已确认/已召开", width: 14 },
   ];
-  styleHeader(summary);
+  const summary = wb.addWorksheet("汇总");
+  layout(summary, title("汇总"), summaryColumns);
+  const totals = { held: 0, confirmed: 0, submitted: 0, draft: 0 };
 
   for (const type of MEETING_TYPES) {
     const entries = book.entries.filter((e) => e.type === type);
     const count = (s: BookEntry["status"]) => entries.filter((e) => e.status === s).length;
-    summary.addRow({ type: TYPE_LABEL[type], held: entries.length, confirmed: count("confirmed"), submitted: count("submitted"), draft: count("draft") });
+    const row = { held: entries.length, confirmed: count("confirmed"), submitted: count("submitted"), draft: count("draft") };
+    for (const k of Object.keys(totals) as Array<keyof typeof totals>) totals[k] += row[k];
+    summary.addRow([TYPE_LABEL[type], row.held, row.confirmed, row.submitted, row.draft, `${row.confirmed}/${row.held}`]);
 
     const columns = COLUMNS.filter((c) => !c.only || c.only.includes(type));
     const sheet = wb.addWorksheet(sheetName(TYPE_LABEL[type]));
-    sheet.columns = columns.map((c) => ({ header: c.header, width: c.width }));
-    styleHeader(sheet);
+    layout(sheet, title(TYPE_LABEL[type]), columns);
     for (const e of entries) sheet.addRow(columns.map((c) => c.value(e, tz)));
     if (entries.length === 0) sheet.addRow([`${book.year} 年没有召开${TYPE_LABEL[type]}的记录。`]);
+    finish(sheet, columns.length);
   }
+  summary.addRow(["合计", totals.held, totals.confirmed, totals.submitted, totals.draft, `${totals.confirmed}/${totals.held}`]).font = { bold: true };
+  finish(summary, summaryColumns.length);
   summary.addRow([]);
   summary.addRow([`${book.org.name} ${book.year} 年会议台账，生成于 ${stamp(book.generatedAt, tz)}。缺项表示记录未提交，不代表会议内容为零。`]);
+  resolutionsSheet(wb, book);
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
