@@ -1,3 +1,5 @@
+import { mkdirSync } from "node:fs";
+import { findSoffice, firstPagePng, printToPdf } from "../support/libreoffice.ts";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import ExcelJS from "exceljs";
 import JSZip from "jszip";
@@ -15,6 +17,7 @@ import { buttonValue, component, formCard, holdMeeting, HOUR, reread, submitForm
  */
 
 let t: TestBot;
+let exported: { docx: Buffer; xlsx: Buffer } | undefined;
 let meetingId: number;
 const START = new Date("2026-03-03T14:30:00+08:00");
 
@@ -215,6 +218,7 @@ describe("meeting → sign-in → minutes → confirm → amend → export", () 
     const calls = upload.mock.calls as Array<[string, Buffer, string]>;
     const docxCall = calls[0]!;
     const xlsxCall = calls[1]!;
+    exported = { docx: docxCall[1], xlsx: xlsxCall[1] };
     const keys = await Promise.all(upload.mock.results.map((r) => r.value as Promise<string>));
     upload.mockRestore();
 
@@ -237,6 +241,16 @@ describe("meeting → sign-in → minutes → confirm → amend → export", () 
       "第 2 版", "补充张红同志的发言", "主持人（签字）",
     ]) expect(words, expected).toContain(expected.replace(/&/g, "&amp;"));
     expect((xml.match(/<w:sectPr/g) ?? []).length).toBe(2); // the cover and one meeting
+    // Issue 16 item 1: A4, the cover's particulars, the year in every date, rows that never split,
+    // the secretary's review line, a running header and page numbers.
+    expect(xml).toMatch(/<w:pgSz w:w="11906" w:h="16838"/);
+    for (const expected of ["组织名称", "机关第一党支部", "年度", "记录人", "保管人", "2026年3月3日", "书记审阅（签字）"]) expect(words, expected).toContain(expected);
+    expect(xml).toContain("<w:cantSplit/>");
+    const parts = Object.keys(zip.files);
+    const headerXml = await zip.file(parts.find((f) => /^word\/header\d*\.xml$/.test(f))!)!.async("string");
+    const footerXml = await zip.file(parts.find((f) => /^word\/footer\d*\.xml$/.test(f))!)!.async("string");
+    expect(headerXml.replace(/<[^>]+>/g, "")).toContain("机关第一党支部 2026 年会议记录本");
+    expect(footerXml).toMatch(/PAGE/);
     // A second, independent reader (mammoth parses the document the way Word's format says).
     const { value: plain } = await mammoth.extractRawText({ buffer: docxCall[1] });
     expect(plain).toContain("#1 支部党员大会");
@@ -265,6 +279,7 @@ describe("meeting → sign-in → minutes → confirm → amend → export", () 
     expect(cell("到会是否过半")).toBe("是（7/9）");
     expect(cell("记录状态")).toBe("已确认");
     expect(cell("版本")).toBe(2);
+    expect(cell("确认")).toMatch(/^王建国 2026年3月3日/);
     expect(sheet.rowCount).toBe(3);
     // Prints on A4 landscape, one page wide, with borders and wrapped text (nothing clipped).
     for (const ws of wb.worksheets) {
@@ -274,6 +289,8 @@ describe("meeting → sign-in → minutes → confirm → amend → export", () 
     const leaveCell = sheet.getRow(3).getCell(header.indexOf("请假人员及事由") + 1);
     expect(leaveCell.alignment).toMatchObject({ wrapText: true });
     expect(leaveCell.border?.left?.style).toBe("thin");
+    // Rows as tall as their wrapped text: 实到正式党员 takes two lines in its column, so the header row is two lines high.
+    expect(sheet.getRow(2).height).toBeGreaterThanOrEqual(30);
     const summary = wb.getWorksheet("汇总")!;
     expect((summary.getRow(3).values as unknown[]).slice(1)).toEqual(["支部党员大会", 1, 1, 0, 0, "1/1"]);
     // The resolutions with their texts and results, not only a count.
@@ -287,6 +304,20 @@ describe("meeting → sign-in → minutes → confirm → amend → export", () 
     expect([rc("赞成"), rc("反对"), rc("弃权")]).toEqual([7, 0, 0]);
     expect(rc("结果")).toBe("通过");
   });
+
+  it.skipIf(!findSoffice())("prints as filed: LibreOffice renders the ledger one A4 landscape page wide per sheet, and the record book on A4", () => {
+    // Issue 16: each of the 8 sheets is short, so one page each — a sheet cut into columns would print more.
+    const ledger = printToPdf("ledger.xlsx", exported!.xlsx);
+    expect(ledger.pages).toBe(8);
+    expect(Math.round(ledger.size[0])).toBe(842); // A4 landscape: 841.89 x 595.28 pt
+    expect(Math.round(ledger.size[1])).toBe(595);
+    const book = printToPdf("book.docx", exported!.docx);
+    expect(Math.round(book.size[0])).toBe(595); // A4 portrait
+    expect(book.pages).toBeGreaterThanOrEqual(2); // the cover, then the meeting
+    mkdirSync("test-output/print", { recursive: true });
+    firstPagePng(ledger.pdf, "test-output/print/ledger.png");
+    firstPagePng(book.pdf, "test-output/print/record-book.png");
+  }, 300_000);
 
   it("answers /导出 for a year without meetings without making files", async () => {
     await t.say(t.people.s1, t.chats.branch1, "/导出 2025");

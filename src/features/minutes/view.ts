@@ -22,6 +22,11 @@ export function stamp(at: Date, tz: string): string {
   return `${formatDay(at, tz)}${zoned(at, tz).format("HH:mm")}`;
 }
 
+/** A stamp with its year, for files read years later (the record book, the ledger). */
+export function fullStamp(at: Date, tz: string): string {
+  return `${zoned(at, tz).year()}年${stamp(at, tz)}`;
+}
+
 export interface FormCardOptions {
   now: Date;
   amendment: boolean;

@@ -1,7 +1,7 @@
 import ExcelJS from "exceljs";
 import { formatClock, zoned } from "../../meetings/time.ts";
 import { MEETING_TYPES, TYPE_LABEL, type MeetingType } from "../../meetings/types.ts";
-import { stamp } from "../view.ts";
+import { fullStamp } from "../view.ts";
 import { STATUS_LABEL, VOTE_METHOD_LABEL, type ResolutionRecord } from "../types.ts";
 import type { BookEntry, RecordBook } from "./book.ts";
 
@@ -31,34 +31,33 @@ function localDay(at: Date, tz: string): Date {
 const MISSING = "缺项";
 
 const COLUMNS: Column[] = [
-  { header: "编号", width: 8, value: (e) => `#${e.seqNo}` },
-  { header: "日期", width: 15, value: (e, tz) => localDay(e.startAt, tz) },
-  { header: "时间", width: 13, value: (e, tz) => `${formatClock(e.startAt, tz)}–${formatClock(e.endAt, tz)}` },
-  { header: "地点", width: 18, value: (e) => e.place ?? MISSING },
-  { header: "议题/主题", width: 30, value: (e) => (e.record ? (e.record.lesson ? e.record.lesson.title : e.record.agenda) || MISSING : e.topic ?? MISSING) },
-  { header: "主讲人", width: 10, value: (e) => e.record?.lesson?.lecturer?.name ?? MISSING, only: ["party_lesson"] },
-  { header: "主持人", width: 10, value: (e) => e.chair ?? MISSING },
-  { header: "记录人", width: 10, value: (e) => e.recorder ?? MISSING },
-  { header: "应到", width: 7, value: (e) => e.attendance.expected },
-  { header: "实到", width: 7, value: (e) => e.attendance.present },
-  { header: "实到正式党员", width: 12, value: (e) => e.attendance.presentFull },
-  { header: "实到预备党员", width: 12, value: (e) => e.attendance.presentProbationary },
-  { header: "请假", width: 7, value: (e) => e.attendance.leave },
-  { header: "缺席", width: 7, value: (e) => e.attendance.absent },
-  { header: "请假人员及事由", width: 26, value: (e) => e.attendance.leaveList.map((l) => `${l.name}（${l.reason}）`).join("、") },
-  { header: "缺席人员", width: 16, value: (e) => e.attendance.absentNames.join("、") },
+  { header: "编号", width: 6, value: (e) => `#${e.seqNo}` },
+  { header: "日期", width: 13, value: (e, tz) => localDay(e.startAt, tz) },
+  { header: "时间", width: 11, value: (e, tz) => `${formatClock(e.startAt, tz)}–${formatClock(e.endAt, tz)}` },
+  { header: "地点", width: 12, value: (e) => e.place ?? MISSING },
+  { header: "议题/主题", width: 22, value: (e) => (e.record ? (e.record.lesson ? e.record.lesson.title : e.record.agenda) || MISSING : e.topic ?? MISSING) },
+  { header: "主讲人", width: 8, value: (e) => e.record?.lesson?.lecturer?.name ?? MISSING, only: ["party_lesson"] },
+  { header: "主持人", width: 8, value: (e) => e.chair ?? MISSING },
+  { header: "记录人", width: 8, value: (e) => e.recorder ?? MISSING },
+  { header: "应到", width: 5, value: (e) => e.attendance.expected },
+  { header: "实到", width: 5, value: (e) => e.attendance.present },
+  { header: "实到正式党员", width: 7, value: (e) => e.attendance.presentFull },
+  { header: "实到预备党员", width: 7, value: (e) => e.attendance.presentProbationary },
+  { header: "请假", width: 5, value: (e) => e.attendance.leave },
+  { header: "缺席", width: 5, value: (e) => e.attendance.absent },
+  { header: "请假人员及事由", width: 20, value: (e) => e.attendance.leaveList.map((l) => `${l.name}（${l.reason}）`).join("、") },
+  { header: "缺席人员", width: 12, value: (e) => e.attendance.absentNames.join("、") },
   {
     header: "到会是否过半",
-    width: 10,
+    width: 8,
     value: (e) => (e.quorum ? (e.quorum.met ? `是（${e.quorum.present}/${e.quorum.entitled}）` : `否（${e.quorum.present}/${e.quorum.entitled}）`) : MISSING),
     only: ["branch_general_meeting", "branch_committee_meeting"],
   },
-  { header: "决议数", width: 7, value: (e) => (e.record ? e.record.resolutions.length : MISSING) },
-  { header: "后续事项数", width: 10, value: (e) => (e.record ? e.record.actions.length : MISSING) },
-  { header: "记录状态", width: 12, value: (e) => (e.status === "draft" ? "缺项（未提交）" : STATUS_LABEL[e.status]) },
-  { header: "版本", width: 6, value: (e) => (e.version ? e.version : MISSING) },
-  { header: "确认人", width: 10, value: (e) => e.confirmedBy ?? "" },
-  { header: "确认时间", width: 18, value: (e, tz) => (e.confirmedAt ? stamp(e.confirmedAt, tz) : "") },
+  { header: "决议数", width: 5, value: (e) => (e.record ? e.record.resolutions.length : MISSING) },
+  { header: "后续事项数", width: 6, value: (e) => (e.record ? e.record.actions.length : MISSING) },
+  { header: "记录状态", width: 9, value: (e) => (e.status === "draft" ? "缺项（未提交）" : STATUS_LABEL[e.status]) },
+  { header: "版本", width: 5, value: (e) => (e.version ? e.version : MISSING) },
+  { header: "确认", width: 16, value: (e, tz) => (e.confirmedAt ? `${e.confirmedBy ?? ""} ${fullStamp(e.confirmedAt, tz)}`.trim() : "") },
 ];
 
 /** Excel forbids : \ / ? * [ ] in sheet names and allows 31 characters. */
@@ -101,16 +100,37 @@ function layout(sheet: ExcelJS.Worksheet, title: string, columns: Array<{ header
   sheet.headerFooter = { oddFooter: "&C第 &P 页，共 &N 页" };
 }
 
-/** Borders and wrapped, top-aligned text on every cell of the table (row 2 on), dates in the Chinese format. */
+/** Display width of text in Excel's column units: a CJK character is about two digits wide. */
+function textWidth(text: string): number {
+  let w = 0;
+  for (const ch of text) w += /[\u1100-\uffff]/.test(ch) ? 2 : 1;
+  return w;
+}
+
+const LINE_HEIGHT = 15; // points, for the default 11 pt font
+
+/** How many lines a wrapped cell needs in a column this wide (spreadsheet programs do not grow rows on opening). */
+function linesFor(value: unknown, width: number): number {
+  if (value === null || value === undefined || value instanceof Date || typeof value === "number") return 1;
+  return String(value).split("\n").reduce((n, part) => n + Math.max(1, Math.ceil(textWidth(part) / Math.max(1, width - 1))), 0);
+}
+
+/**
+ * Borders and wrapped, top-aligned text on every cell of the table (row 2 on), dates in the
+ * Chinese format, and each row as tall as its longest wrapped cell, so nothing is clipped.
+ */
 function finish(sheet: ExcelJS.Worksheet, columns: number): void {
   sheet.eachRow((row, n) => {
     if (n < 2) return;
+    let lines = 1;
     for (let c = 1; c <= columns; c++) {
       const cell = row.getCell(c);
       cell.border = { top: THIN, left: THIN, bottom: THIN, right: THIN };
       cell.alignment = { ...cell.alignment, vertical: cell.alignment?.vertical ?? "top", wrapText: true };
       if (cell.value instanceof Date) cell.numFmt = DATE_FORMAT;
+      if (!cell.isMerged) lines = Math.max(lines, linesFor(cell.value, sheet.getColumn(c).width ?? 10));
     }
+    row.height = lines * LINE_HEIGHT;
   });
 }
 
@@ -186,7 +206,7 @@ export async function meetingLedgerXlsx(book: RecordBook): Promise<Buffer> {
   summary.addRow(["合计", totals.held, totals.confirmed, totals.submitted, totals.draft, `${totals.confirmed}/${totals.held}`]).font = { bold: true };
   finish(summary, summaryColumns.length);
   summary.addRow([]);
-  summary.addRow([`${book.org.name} ${book.year} 年会议台账，生成于 ${stamp(book.generatedAt, tz)}。缺项表示记录未提交，不代表会议内容为零。`]);
+  summary.addRow([`${book.org.name} ${book.year} 年会议台账，生成于 ${fullStamp(book.generatedAt, tz)}。缺项表示记录未提交，不代表会议内容为零。`]);
   resolutionsSheet(wb, book);
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
