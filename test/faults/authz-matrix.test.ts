@@ -97,6 +97,7 @@ function matrix(): Row[] {
     { say: `/纪要 #${held.seq} 确认`, allow: 书记 },
     { say: `/纪要 #${held.seq} 更正`, allow: 书记, given: run(p.s1, `/纪要 #${held.seq} 确认`) },
     { say: "/导出 2026", allow: 支委 },
+    { say: "/导出 2026", committee: true, allow: 党委的支委 },
     // 民主评议 (2026 round open)
     { say: "/评议", allow: 所有人 },
     { say: "/评议 开始 2027年度民主评议", allow: 书记, given: async (tx) => void (await tx.appraisalRound.update({ where: { id: w.b1.openRound }, data: { status: "published" } })) },

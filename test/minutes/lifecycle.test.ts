@@ -319,6 +319,38 @@ describe("meeting → sign-in → minutes → confirm → amend → export", () 
     firstPagePng(book.pdf, "test-output/print/record-book.png");
   }, 300_000);
 
+  it("exports the committee's ledger of all its branches from the committee chat: a row per branch and meeting, counts not rankings", async () => {
+    const upload = vi.spyOn(t.runtime.gateway, "uploadFile");
+    await t.say(t.people.committeeSecretary, t.chats.committee, "/导出 2026");
+    expect(textOf(t.lastBotMessage(t.chats.committee))).toContain("正在生成 机关党委 2026 年各支部会议台账（2 个支部，1 次会议）");
+    await t.settle();
+    expect(upload).toHaveBeenCalledTimes(1);
+    const [name, data] = upload.mock.calls[0] as [string, Buffer, string];
+    upload.mockRestore();
+    expect(name).toBe("机关党委2026年各支部会议台账.xlsx");
+    expect(t.botMessages(t.people.committeeSecretary.openId).some((m) => m.msgType === "file")).toBe(true);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(data as unknown as ExcelJS.Buffer);
+    const summary = wb.getWorksheet("汇总")!;
+    const rows = [3, 4, 5].map((n) => (summary.getRow(n).values as unknown[]).slice(1));
+    // Branches in name order (not ranked), a column per meeting type, then records confirmed of held and missing.
+    expect(rows[0]).toEqual(["后勤服务中心党支部", 0, 0, 0, 0, 0, 0, "0/0", 0]);
+    expect(rows[1]).toEqual(["机关第一党支部", 1, 0, 0, 0, 0, 0, "1/1", 0]);
+    expect(rows[2]![0]).toBe("合计（2 个支部）");
+    const general = wb.getWorksheet("支部党员大会")!;
+    const header = (general.getRow(2).values as unknown[]).slice(1);
+    const row = (general.getRow(3).values as unknown[]).slice(1);
+    expect(header[0]).toBe("支部");
+    expect(row[0]).toBe("机关第一党支部");
+    expect(row[header.indexOf("实到")]).toBe(8);
+    expect((wb.getWorksheet("决议")!.getRow(3).values as unknown[]).slice(1)[0]).toBe("机关第一党支部");
+  });
+
+  it("refuses the committee's ledger to someone not on the committee's 支委", async () => {
+    await t.say(t.people.s1, t.chats.committee, "/导出 2026");
+    expect(textOf(t.lastBotMessage(t.chats.committee))).toContain("只有支委");
+  });
+
   it("answers /导出 for a year without meetings without making files", async () => {
     await t.say(t.people.s1, t.chats.branch1, "/导出 2025");
     expect(textOf(t.lastBotMessage(t.chats.branch1))).toContain("2025 年本支部没有已召开的会议");

@@ -1,3 +1,4 @@
+import { childOrgs } from "../branches/service.ts";
 import type { Bot } from "../../app/bot.ts";
 import { PermissionError, UsageError, type CommandContext, type OrgInfo } from "../../app/context.ts";
 import { ensureJob } from "../../app/jobs.ts";
@@ -142,14 +143,21 @@ async function exportCommand(ctx: CommandContext): Promise<void> {
   const year = word ? Number(word) : zoned(ctx.now, org.timezone).year();
   if (!Number.isInteger(year) || year < 2000 || year > 2100) throw new UsageError(`看不懂年份「${echo(ctx.args[0])}」。`, EXPORT_EXAMPLE);
   const { start, end } = yearRange(year, org.timezone);
-  const held = await ctx.tx.meeting.count({ where: { orgId: org.id, status: "held", startAt: { gte: start, lt: end } } });
+  const committee = org.kind === "committee";
+  // A committee exports the ledger of all its branches (issue 16 item 3); a branch its own book.
+  const orgIds = committee ? (await childOrgs(ctx.tx, org.id)).map((c) => c.id) : [org.id];
+  const held = await ctx.tx.meeting.count({ where: { orgId: { in: orgIds }, status: "held", startAt: { gte: start, lt: end } } });
   if (held === 0) {
-    await ctx.reply(`${year} 年本支部没有已召开的会议，暂无记录可导出。`);
+    await ctx.reply(committee ? `${year} 年各下级支部都没有已召开的会议，暂无台账可导出。` : `${year} 年本支部没有已召开的会议，暂无记录可导出。`);
     return;
   }
   // Building and uploading files is slow network work: a job does it, outside this transaction.
   await ensureJob(ctx.tx, { key: `minutes-export:${org.id}:${year}:${ctx.message.messageId}`, kind: EXPORT_JOB, runAt: ctx.now, payload: { orgId: org.id, year, openId: actor.openId } }, ctx.now);
-  await ctx.reply(`正在生成 ${org.name} ${year} 年会议记录本（${held} 次会议）：Word 记录本和 Excel 台账各一份，完成后私信发给您。`);
+  await ctx.reply(
+    committee
+      ? `正在生成 ${org.name} ${year} 年各支部会议台账（${orgIds.length} 个支部，${held} 次会议）：Excel 一份，完成后私信发给您。`
+      : `正在生成 ${org.name} ${year} 年会议记录本（${held} 次会议）：Word 记录本和 Excel 台账各一份，完成后私信发给您。`,
+  );
 }
 
 export function registerMinutesCommands(bot: Bot): void {
@@ -163,8 +171,8 @@ export function registerMinutesCommands(bot: Bot): void {
     })
     .command({
       name: "导出", aliases: ["export"], group: GROUP,
-      summary: "导出全年会议记录本（Word）和会议台账（Excel），私信发送",
+      summary: "导出全年会议记录本（Word）和会议台账（Excel），私信发送；党委群导出各支部的会议台账",
       usage: "/导出 [年份]", example: EXPORT_EXAMPLE,
-      permission: "committee", scope: "branch", run: exportCommand,
+      permission: "committee", scope: "org", run: exportCommand,
     });
 }

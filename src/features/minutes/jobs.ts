@@ -1,3 +1,5 @@
+import type { OrgInfo } from "../../app/context.ts";
+import { childOrgs } from "../branches/service.ts";
 import type { Bot } from "../../app/bot.ts";
 import { orgById } from "../../app/actors.ts";
 import { ensureJob, type JobContext } from "../../app/jobs.ts";
@@ -89,6 +91,7 @@ async function exportJob(ctx: JobContext, files: FileUploader | undefined): Prom
     await ctx.commit((_tx, out) => out.forOrg(orgId).text({ openId }, "当前环境没有开通文件发送，暂时无法导出记录本。请联系管理员。"));
     return;
   }
+  if (org.kind === "committee") return committeeExport(ctx, files, org, year, openId);
   // Reads and uploads happen before the commit (no network inside a transaction); a retry
   // after a failed commit only uploads the same files again.
   const book = await loadRecordBook(ctx.db, org, year, ctx.now);
@@ -113,6 +116,30 @@ async function exportJob(ctx: JobContext, files: FileUploader | undefined): Prom
     );
     await out.file({ openId }, docKey);
     await out.file({ openId }, xlsKey);
+  });
+}
+
+/** A committee's ledger of all its branches: one Excel file, a row per branch and meeting. */
+async function committeeExport(ctx: JobContext, files: FileUploader, org: OrgInfo, year: number, openId: string): Promise<void> {
+  const branches = await childOrgs(ctx.db, org.id);
+  const books = [];
+  for (const b of branches) books.push(await loadRecordBook(ctx.db, b, year, ctx.now));
+  const { committeeLedgerXlsx } = await import("./export/xlsx.ts");
+  const name = `${org.name}${year}年各支部会议台账.xlsx`;
+  const key = await files.uploadFile(name, await committeeLedgerXlsx(org, year, books, ctx.now), "xls");
+  const held = books.reduce((n, b) => n + b.entries.length, 0);
+  const missing = books.reduce((n, b) => n + b.entries.filter((e) => e.status === "draft").length, 0);
+  await ctx.commit(async (_tx, baseOut) => {
+    const out = baseOut.forOrg(org.id);
+    await out.text(
+      { openId },
+      [
+        `${org.name} ${year} 年各支部会议台账已生成：${branches.length} 个支部，共 ${held} 次会议。`,
+        missing ? `其中 ${missing} 次会议记录未提交，台账中标为「缺项」。` : "",
+        "「汇总」页每个支部一行（按名称排列，只列次数，不排名），其余每类会议一页、每次会议一行，可按支部筛选。",
+      ].filter(Boolean).join("\n"),
+    );
+    await out.file({ openId }, key);
   });
 }
 

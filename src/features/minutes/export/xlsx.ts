@@ -151,62 +151,120 @@ function resultOf(r: ResolutionRecord): string {
   return r.passed === null ? "未表决" : r.passed ? "通过" : "未通过";
 }
 
-function resolutionsSheet(wb: ExcelJS.Workbook, book: RecordBook): void {
-  const tz = book.org.timezone;
-  const sheet = wb.addWorksheet("决议");
-  layout(sheet, `${book.org.name} ${book.year} 年会议台账 · 决议`, RESOLUTION_COLUMNS);
-  let count = 0;
-  for (const e of book.entries) {
-    for (const [i, r] of (e.record?.resolutions ?? []).entries()) {
-      count++;
-      sheet.addRow([
-        `#${e.seqNo} ${e.typeLabel}`, localDay(e.startAt, tz), i + 1, r.text, r.method ? VOTE_METHOD_LABEL[r.method] : r.votes ? "缺项" : "",
-        r.votes?.for ?? "", r.votes?.against ?? "", r.votes?.abstain ?? "", resultOf(r), [r.dissent, r.note].filter(Boolean).join("；"),
-      ]);
-    }
-  }
-  if (count === 0) sheet.addRow([`${book.year} 年已提交的会议记录中没有决议。`]);
-  finish(sheet, RESOLUTION_COLUMNS.length);
+/** What the ledger covers: one branch's book, or every branch of a committee (a 支部 column first). */
+export interface Ledger {
+  /** The organisation the ledger is for (the branch, or the committee). */
+  title: string;
+  year: number;
+  timezone: string;
+  generatedAt: Date;
+  books: RecordBook[];
+  /** A committee's ledger: a row per branch and meeting, the branch named in each row. */
+  perBranch: boolean;
 }
 
-export async function meetingLedgerXlsx(book: RecordBook): Promise<Buffer> {
-  const tz = book.org.timezone;
-  const wb = new ExcelJS.Workbook();
-  wb.creator = "支部助手";
-  wb.title = `${book.org.name}${book.year}年会议台账`;
-  wb.created = book.generatedAt;
-  const title = (what: string) => `${book.org.name} ${book.year} 年会议台账 · ${what}`;
+const BRANCH_COLUMN = { header: "支部", width: 16 };
 
-  const summaryColumns = [
-    { header: "会议类型", width: 16 },
-    { header: "召开次数", width: 10 },
-    { header: "记录已确认", width: 11 },
-    { header: "记录待确认", width: 11 },
-    { header: "记录未提交", width: 11 },
-    { header: "已确认/已召开", width: 14 },
+function resolutionsSheet(wb: ExcelJS.Workbook, ledger: Ledger): void {
+  const tz = ledger.timezone;
+  const sheet = wb.addWorksheet("决议");
+  const columns = ledger.perBranch ? [BRANCH_COLUMN, ...RESOLUTION_COLUMNS] : RESOLUTION_COLUMNS;
+  layout(sheet, `${ledger.title} ${ledger.year} 年会议台账 · 决议`, columns);
+  let count = 0;
+  for (const book of ledger.books) {
+    for (const e of book.entries) {
+      for (const [i, r] of (e.record?.resolutions ?? []).entries()) {
+        count++;
+        const cells = [
+          `#${e.seqNo} ${e.typeLabel}`, localDay(e.startAt, tz), i + 1, r.text, r.method ? VOTE_METHOD_LABEL[r.method] : r.votes ? "缺项" : "",
+          r.votes?.for ?? "", r.votes?.against ?? "", r.votes?.abstain ?? "", resultOf(r), [r.dissent, r.note].filter(Boolean).join("；"),
+        ];
+        sheet.addRow(ledger.perBranch ? [book.org.name, ...cells] : cells);
+      }
+    }
+  }
+  if (count === 0) sheet.addRow([`${ledger.year} 年已提交的会议记录中没有决议。`]);
+  finish(sheet, columns.length);
+}
+
+/** One branch's ledger. */
+export function meetingLedgerXlsx(book: RecordBook): Promise<Buffer> {
+  return ledgerXlsx({ title: book.org.name, year: book.year, timezone: book.org.timezone, generatedAt: book.generatedAt, books: [book], perBranch: false });
+}
+
+/** A committee's ledger of all its branches, for the 组织部 to sort and filter: counts, not rankings. */
+export function committeeLedgerXlsx(committee: { name: string; timezone: string }, year: number, books: RecordBook[], generatedAt: Date): Promise<Buffer> {
+  const sorted = [...books].sort((a, b) => a.org.name.localeCompare(b.org.name, "zh-CN"));
+  return ledgerXlsx({ title: committee.name, year, timezone: committee.timezone, generatedAt, books: sorted, perBranch: true });
+}
+
+const statusCounts = (entries: BookEntry[]) => ({
+  held: entries.length,
+  confirmed: entries.filter((e) => e.status === "confirmed").length,
+  submitted: entries.filter((e) => e.status === "submitted").length,
+  draft: entries.filter((e) => e.status === "draft").length,
+});
+
+/** A branch's summary: a row per meeting type. */
+function branchSummary(wb: ExcelJS.Workbook, ledger: Ledger): void {
+  const columns = [
+    { header: "会议类型", width: 16 }, { header: "召开次数", width: 10 }, { header: "记录已确认", width: 11 },
+    { header: "记录待确认", width: 11 }, { header: "记录未提交", width: 11 }, { header: "已确认/已召开", width: 14 },
   ];
   const summary = wb.addWorksheet("汇总");
-  layout(summary, title("汇总"), summaryColumns);
-  const totals = { held: 0, confirmed: 0, submitted: 0, draft: 0 };
+  layout(summary, `${ledger.title} ${ledger.year} 年会议台账 · 汇总`, columns);
+  const all = ledger.books.flatMap((b) => b.entries);
+  for (const type of MEETING_TYPES) {
+    const c = statusCounts(all.filter((e) => e.type === type));
+    summary.addRow([TYPE_LABEL[type], c.held, c.confirmed, c.submitted, c.draft, `${c.confirmed}/${c.held}`]);
+  }
+  const t = statusCounts(all);
+  summary.addRow(["合计", t.held, t.confirmed, t.submitted, t.draft, `${t.confirmed}/${t.held}`]).font = { bold: true };
+  finish(summary, columns.length);
+}
+
+/** A committee's summary: a row per branch (in name order, not ranked), a column per meeting type. */
+function committeeSummary(wb: ExcelJS.Workbook, ledger: Ledger): void {
+  const columns = [BRANCH_COLUMN, ...MEETING_TYPES.map((t) => ({ header: TYPE_LABEL[t], width: 9 })), { header: "记录已确认/已召开", width: 12 }, { header: "记录未提交", width: 9 }];
+  const summary = wb.addWorksheet("汇总");
+  layout(summary, `${ledger.title} ${ledger.year} 年会议台账 · 各支部召开次数`, columns);
+  for (const book of ledger.books) {
+    const c = statusCounts(book.entries);
+    summary.addRow([book.org.name, ...MEETING_TYPES.map((t) => book.entries.filter((e) => e.type === t).length), `${c.confirmed}/${c.held}`, c.draft]);
+  }
+  const all = ledger.books.flatMap((b) => b.entries);
+  const t = statusCounts(all);
+  summary.addRow([`合计（${ledger.books.length} 个支部）`, ...MEETING_TYPES.map((ty) => all.filter((e) => e.type === ty).length), `${t.confirmed}/${t.held}`, t.draft]).font = { bold: true };
+  finish(summary, columns.length);
+}
+
+async function ledgerXlsx(ledger: Ledger): Promise<Buffer> {
+  const tz = ledger.timezone;
+  const wb = new ExcelJS.Workbook();
+  wb.creator = "支部助手";
+  wb.title = `${ledger.title}${ledger.year}年会议台账`;
+  wb.created = ledger.generatedAt;
+  (ledger.perBranch ? committeeSummary : branchSummary)(wb, ledger);
+  const summary = wb.getWorksheet("汇总")!;
 
   for (const type of MEETING_TYPES) {
-    const entries = book.entries.filter((e) => e.type === type);
-    const count = (s: BookEntry["status"]) => entries.filter((e) => e.status === s).length;
-    const row = { held: entries.length, confirmed: count("confirmed"), submitted: count("submitted"), draft: count("draft") };
-    for (const k of Object.keys(totals) as Array<keyof typeof totals>) totals[k] += row[k];
-    summary.addRow([TYPE_LABEL[type], row.held, row.confirmed, row.submitted, row.draft, `${row.confirmed}/${row.held}`]);
-
-    const columns = COLUMNS.filter((c) => !c.only || c.only.includes(type));
+    const own = COLUMNS.filter((c) => !c.only || c.only.includes(type));
+    const columns = ledger.perBranch ? [BRANCH_COLUMN, ...own] : own;
     const sheet = wb.addWorksheet(sheetName(TYPE_LABEL[type]));
-    layout(sheet, title(TYPE_LABEL[type]), columns);
-    for (const e of entries) sheet.addRow(columns.map((c) => c.value(e, tz)));
-    if (entries.length === 0) sheet.addRow([`${book.year} 年没有召开${TYPE_LABEL[type]}的记录。`]);
+    layout(sheet, `${ledger.title} ${ledger.year} 年会议台账 · ${TYPE_LABEL[type]}`, columns);
+    let rows = 0;
+    for (const book of ledger.books) {
+      for (const e of book.entries.filter((x) => x.type === type)) {
+        const cells = own.map((c) => c.value(e, tz));
+        sheet.addRow(ledger.perBranch ? [book.org.name, ...cells] : cells);
+        rows++;
+      }
+    }
+    if (rows === 0) sheet.addRow([`${ledger.year} 年没有召开${TYPE_LABEL[type]}的记录。`]);
     finish(sheet, columns.length);
   }
-  summary.addRow(["合计", totals.held, totals.confirmed, totals.submitted, totals.draft, `${totals.confirmed}/${totals.held}`]).font = { bold: true };
-  finish(summary, summaryColumns.length);
   summary.addRow([]);
-  summary.addRow([`${book.org.name} ${book.year} 年会议台账，生成于 ${fullStamp(book.generatedAt, tz)}。缺项表示记录未提交，不代表会议内容为零。`]);
-  resolutionsSheet(wb, book);
+  summary.addRow([`${ledger.title} ${ledger.year} 年会议台账，生成于 ${fullStamp(ledger.generatedAt, tz)}。缺项表示记录未提交，不代表会议内容为零。${ledger.perBranch ? "各支部按名称排列，只列次数，不排名。" : ""}`]);
+  resolutionsSheet(wb, ledger);
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
