@@ -1,3 +1,6 @@
+import { readFileSync } from "node:fs";
+import ExcelJS from "exceljs";
+import JSZip from "jszip";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
 import { DEMO_CHATS, DEMO_PEOPLE } from "../../src/sandbox/demo.ts";
@@ -153,5 +156,39 @@ describe.skipIf(!chromium)("browser sandbox at /sandbox", () => {
     await s.page.click("#jump-btn");
     await s.toast("只能往后跳");
     expect(bot.runtime.clock.now().getTime()).toBeGreaterThanOrEqual(new Date("2026-03-13T14:20:00+08:00").getTime());
+  });
+
+  it("shows exported files with their name and size, and downloads them to open (issue 16 item 4)", async () => {
+    // The 党员大会 of 3月13日 15:00 has been held by 18:00; its record book can be exported.
+    await s.page.fill("#jump-at", "2026-03-13T18:00");
+    await s.page.click("#jump-btn");
+    await s.toast("机器人时间已跳到");
+    await s.actAs(P.s1.openId);
+    await s.openChat(branch1);
+    await s.type("/导出 2026");
+    await s.waitFor(s.page.locator(".msg .bubble", { hasText: "正在生成 机关第一党支部 2026 年会议记录本" }).last());
+    await s.openChat(`oc_p2p_${P.s1.openId}`);
+    const book = await s.waitFor(s.page.locator(".bubble.file", { hasText: "机关第一党支部2026年会议记录本.docx" }).last());
+    const ledger = await s.waitFor(s.page.locator(".bubble.file", { hasText: "机关第一党支部2026年会议台账.xlsx" }).last());
+    expect(await book.innerText()).toMatch(/\d+ KB/);
+    await s.screenshot("10-exported-files.png");
+    for (const [bubble, check] of [
+      [book, async (data: Buffer) => expect((await JSZip.loadAsync(data)).file("word/document.xml")).toBeTruthy()],
+      [ledger, async (data: Buffer) => {
+        const wb = new ExcelJS.Workbook();
+        await wb.xlsx.load(data as unknown as ExcelJS.Buffer);
+        expect(wb.worksheets.map((w) => w.name)).toContain("支部党员大会");
+      }],
+    ] as const) {
+      // The link names the file (download attribute, and Content-Disposition's UTF-8 filename*;
+      // headless Chromium itself reports every download as "download", so the header is checked).
+      const link = bubble.locator(".file-link");
+      const name = (await link.getAttribute("download"))!;
+      expect(name).toMatch(/^机关第一党支部2026年会议(记录本\.docx|台账\.xlsx)$/);
+      const served = await fetch(`${bot.url}/${await link.getAttribute("href")}`);
+      expect(served.headers.get("content-disposition")).toContain(`filename*=UTF-8''${encodeURIComponent(name)}`);
+      const [download] = await Promise.all([s.page.waitForEvent("download"), link.click()]);
+      await check(readFileSync((await download.path())!));
+    }
   });
 });

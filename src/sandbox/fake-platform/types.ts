@@ -105,6 +105,8 @@ export interface FakeFile {
   fileType?: string;
   uploadedBy: "bot" | string;
   createTime: number;
+  /** The uploaded bytes (the bot's uploads), so the sandbox can offer the file for download. */
+  data?: Buffer;
 }
 
 export interface FakeAttendee {

@@ -71,6 +71,18 @@ export function createSandboxUi(fake: FakePlatform, log: Logger): SandboxUi {
     const runtime = need();
     ctx.body = "ms" in body ? advanceClock(runtime, body.ms) : jumpClock(runtime, body.to, runtime.bot.deps.timezone);
   });
+  // A file the bot uploaded (the record book, the 台账), handed out as Feishu's client would on a click.
+  router.get("/api/file/:key", (ctx) => {
+    const file = fake.files.get(ctx.params.key ?? "");
+    if (!file?.data) {
+      ctx.status = 404;
+      ctx.body = { error: "没有这个文件（或文件内容没有保存在沙盒里）" };
+      return;
+    }
+    ctx.attachment(file.name);
+    ctx.set("cache-control", "no-store");
+    ctx.body = file.data;
+  });
   router.post("/api/fault", async (ctx) => {
     ctx.body = injectSendFault(fake, (await parseBody(ctx, faultSchema)).kind);
   });

@@ -1,7 +1,7 @@
 import type { Runtime } from "../../runtime.ts";
 import { roleLabel, type CommitteeDuty, type MemberClass, type Post } from "../../app/roles.ts";
 import { DEMO_PEOPLE } from "../demo.ts";
-import { p2pChatId, type CallRecord, type FakeMessage, type FakePlatform, type PushRecord } from "../fake-platform/index.ts";
+import { p2pChatId, type CallRecord, type FakeFile, type FakeMessage, type FakePlatform, type PushRecord } from "../fake-platform/index.ts";
 
 /** What the browser page shows, read from the fake platform's world and the bot's database. */
 export interface UiSnapshot {
@@ -39,6 +39,8 @@ export interface UiChat {
 }
 
 export interface UiMessage {
+  /** A file message: what the upload was (name, bytes) and whether the sandbox can hand it out. */
+  file?: { key: string; name: string; size: number; downloadable: boolean };
   id: string;
   chatId: string | null;
   sender: string;
@@ -115,7 +117,7 @@ export async function buildSnapshot(runtime: Runtime, fake: FakePlatform, versio
     clock: { now: runtime.clock.now().toISOString(), adjustable: runtime.clock.adjustable },
     people,
     chats: [...groups, ...privates],
-    messages: fake.messages.map((m) => toUiMessage(m, deliveryErrors)),
+    messages: fake.messages.map((m) => toUiMessage(m, deliveryErrors, fake.files)),
     commands: runtime.bot.allCommands().map((c) => ({ name: c.name, aliases: [...c.aliases], summary: c.summary, example: c.example })),
     calls: calls.slice(-LOG_LIMIT),
     pushes: fake.pushes.slice(-LOG_LIMIT),
@@ -128,8 +130,12 @@ function rank(m: { post: string | null; org: { kind: string } }): number {
   return (m.post ? 0 : 2) + (m.org.kind === "branch" ? 0 : 1);
 }
 
-function toUiMessage(m: FakeMessage, deliveryErrors: Map<string, string>): UiMessage {
+function toUiMessage(m: FakeMessage, deliveryErrors: Map<string, string>, files: ReadonlyMap<string, FakeFile>): UiMessage {
+  // A file message carries only its key (as the bot sends it): the name and size come from the upload.
+  const key = m.msgType === "file" ? (m.content as { file_key?: string } | undefined)?.file_key : undefined;
+  const file = key ? files.get(key) : undefined;
   return {
+    file: file ? { key: file.key, name: file.name, size: file.size, downloadable: !!file.data } : undefined,
     id: m.messageId,
     chatId: m.chatId,
     sender: m.sender,

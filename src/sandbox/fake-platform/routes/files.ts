@@ -12,7 +12,7 @@ export function registerFileRoutes(router: Router, ctx: PlatformContext): void {
   router.on("POST", "/open-apis/im/v1/files", (req) => {
     const { fields, upload } = readForm(req, "file", 30 * MB);
     const name = fields.get("file_name") ?? upload.filename ?? "file";
-    const file = store(ctx, { key: `file_v3_${randomHex(16)}`, kind: "file", name, size: upload.data.length, fileType: fields.get("file_type") });
+    const file = store(ctx, { key: `file_v3_${randomHex(16)}`, kind: "file", name, size: upload.data.length, fileType: fields.get("file_type"), data: upload.data });
     return ok({ file_key: file.key });
   });
   router.on("POST", "/open-apis/im/v1/images", (req) => {

@@ -117,10 +117,24 @@ function content(m) {
     case "image":
       return h("div.bubble.media", {}, "[图片]");
     case "file":
-      return h("div.bubble.media", {}, `[文件] ${m.content?.file_name ?? ""}`);
+      return fileNode(m);
     default:
       return h("div.bubble.media", {}, `[${m.msgType} 消息]`);
   }
+}
+
+function sizeText(bytes) {
+  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`;
+}
+
+/** A file: its name and size, and a download link when the sandbox kept the bytes (the bot's uploads). */
+function fileNode(m) {
+  const f = m.file;
+  const name = f?.name ?? m.content?.file_name ?? "";
+  if (!f) return h("div.bubble.media", {}, `[文件] ${name}`);
+  const label = [h("span.file-name", {}, name), h("span.file-size", {}, sizeText(f.size))];
+  if (!f.downloadable) return h("div.bubble.file", {}, ...label);
+  return h("div.bubble.file", {}, h("a.file-link", { href: `api/file/${encodeURIComponent(f.key)}`, download: name, title: "下载" }, ...label, h("span.file-action", {}, "下载")));
 }
 
 /** Text: user mentions arrive as @_user_N placeholders, the bot writes <at user_id="…">. */
@@ -225,7 +239,7 @@ export function preview(m) {
     case "image":
       return "[图片]";
     case "file":
-      return `[文件] ${m.content?.file_name ?? ""}`;
+      return `[文件] ${m.file?.name ?? m.content?.file_name ?? ""}`;
     default:
       return `[${m.msgType}]`;
   }
