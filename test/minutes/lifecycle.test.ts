@@ -145,9 +145,17 @@ describe("meeting → sign-in → minutes → confirm → amend → export", () 
     const value = buttonValue(recap, "minutes.confirm")!;
     const refused = await t.click(t.people.m1, recap, value);
     expect(toastOf(refused)).toContain("只有书记、副书记");
+    const recorderTexts = () => t.botMessages(t.people.o1.openId).filter((m) => m.msgType === "text" && textOf(m).includes("已确认"));
+    const patches = () => t.fake.calls.filter((c) => c.method === "PATCH" && c.path.endsWith(`/messages/${recap.messageId}`)).length;
+    const patchesBefore = patches();
     const ok = await t.click(t.people.s1, recap, value);
     expect(toastOf(ok)).toContain("已确认 #1 的会议记录（第 1 版）");
     expect(textOf(reread(t, recap))).toContain("已由 王建国 确认");
+    // Issue 22: the confirmation shows on the recap card, in the click's answer — no PATCH, and no
+    // separate text to the recorder (李明 sees it on the card in the group).
+    expect(ok.card).toBeDefined();
+    expect(patches()).toBe(patchesBefore);
+    expect(recorderTexts()).toEqual([]);
     expect(buttonValue(reread(t, recap), "minutes.confirm")).toBeUndefined();
     const minutes = await t.runtime.db.minutes.findUniqueOrThrow({ where: { meetingId } });
     expect(minutes).toMatchObject({ status: "confirmed", confirmedVersion: 1, confirmedBy: t.people.s1.openId });

@@ -226,10 +226,8 @@ export async function confirmRecord(tx: Tx, out: Outbox, f: MeetingFacts, actor:
   const current = (await loadVersion(tx, minutes.id, confirmed.version))!;
   await showRecap(tx, out, f.org, confirmed, current.content);
   const created = await createActionItems(tx, f.org, confirmed, current.content, actor.openId, now);
-  const recorder = await recorderOf(tx, f.meeting);
-  if (recorder && recorder.openId !== actor.openId) {
-    await out.text({ openId: recorder.openId }, `${actor.name} 已确认 ${current.content.meeting.title} 的会议记录（第 ${confirmed.version} 版），记录已锁定。谢谢！`);
-  }
+  // The recorder sees the confirmation on the recap card in the group (已由 … 确认): no separate
+  // message for it (issue #22: every call counts).
   return { ok: true, message: [`已确认 ${title} 的会议记录（第 ${confirmed.version} 版），记录已锁定。`, ...created].join("\n") };
 }
 
