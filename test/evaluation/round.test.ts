@@ -1,3 +1,7 @@
+import ExcelJS from "exceljs";
+import { orgByChat } from "../../src/app/actors.ts";
+import { loadRecordBook } from "../../src/features/minutes/export/book.ts";
+import { meetingLedgerXlsx } from "../../src/features/minutes/export/xlsx.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestBot, textOf, type TestBot } from "../support/harness.ts";
 import type { DemoPerson } from "../../src/sandbox/demo.ts";
@@ -398,6 +402,23 @@ describe("组织评定: the bot proposes, the committee decides", () => {
     expect(items.map((i) => [i.ownerId, i.scope])).toEqual([[ids.m4, "individual"]]);
     expect(items[0]!.dueOn).toBe("2026-06-09"); // published 3月11日 + 90 days, from the catalogue
     expect(await t.runtime.db.appraisalDisposition.count({ where: { roundId } })).toBe(0); // no disposal opened by itself
+
+    // The 2025 台账's 民主评议 sheet (issue 16 item 2): counts once published, the deciding meeting, nobody's name.
+    const org = (await t.runtime.db.$transaction((tx) => orgByChat(tx, t.chats.branch1)))!;
+    const book = await loadRecordBook(t.runtime.db, org, 2025, t.clock.now());
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await meetingLedgerXlsx(book)) as unknown as ExcelJS.Buffer);
+    const sheet = wb.getWorksheet("民主评议")!;
+    const header = (sheet.getRow(2).values as unknown[]).slice(1);
+    const row = (sheet.getRow(3).values as unknown[]).slice(1);
+    const cell = (name: string) => row[header.indexOf(name)];
+    expect(cell("状态")).toBe("已公布");
+    expect(cell("参评人数")).toBe(await t.runtime.db.appraisalParticipant.count({ where: { roundId } }));
+    expect(cell("不合格")).toBe(1);
+    expect(cell("基本合格")).toBe(1);
+    expect(cell("评定会议")).toBe(`#${held.seqNo} 支部委员会`);
+    const everything = JSON.stringify(sheet.getSheetValues());
+    for (const name of ["周敏", "黄磊", "张红", "刘洋"]) expect(everything).not.toContain(name);
   });
 
   it("offers 组织处置 only for 不合格, as a procedure recorded step by step against the deciding meetings", async () => {

@@ -267,7 +267,7 @@ describe("meeting → sign-in → minutes → confirm → amend → export", () 
     // The Excel ledger: one sheet per type, one row per meeting, attendance figures as numbers.
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(xlsxCall[1] as unknown as ExcelJS.Buffer);
-    expect(wb.worksheets.map((w) => w.name)).toEqual(["汇总", "支部党员大会", "支部委员会", "党小组会", "党课", "主题党日", "组织生活会", "决议"]);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(["汇总", "支部党员大会", "支部委员会", "党小组会", "党课", "主题党日", "组织生活会", "决议", "整改", "民主评议"]);
     const sheet = wb.getWorksheet("支部党员大会")!;
     // Issue 16 item 2: a title row, then the headers; both repeat on every printed page.
     expect(String(sheet.getCell("A1").value)).toBe("机关第一党支部 2026 年会议台账 · 支部党员大会");
@@ -311,12 +311,21 @@ describe("meeting → sign-in → minutes → confirm → amend → export", () 
     expect(rc("表决方式")).toBe("举手表决");
     expect([rc("赞成"), rc("反对"), rc("弃权")]).toEqual([7, 0, 0]);
     expect(rc("结果")).toBe("通过");
+    // The 整改 of the year: the follow-up the confirmation created, with its deadline as a date.
+    const rect = wb.getWorksheet("整改")!;
+    const xHeader = (rect.getRow(2).values as unknown[]).slice(1);
+    const x1 = (rect.getRow(3).values as unknown[]).slice(1);
+    expect(x1[xHeader.indexOf("来源")]).toBe("会议决定跟进");
+    expect(String(x1[xHeader.indexOf("问题")])).toContain(ACTION);
+    expect(x1[xHeader.indexOf("期限")]).toEqual(new Date("2026-03-31T00:00:00Z"));
+    // 民主评议: counts only (none this year here), never a person's grade.
+    expect(String(wb.getWorksheet("民主评议")!.getCell("A3").value)).toBe("2026 年没有民主评议。");
   });
 
   it.skipIf(!findSoffice())("prints as filed: LibreOffice renders the ledger one A4 landscape page wide per sheet, and the record book on A4", () => {
-    // Issue 16: each of the 8 sheets is short, so one page each — a sheet cut into columns would print more.
+    // Issue 16: each of the 10 sheets is short, so one page each — a sheet cut into columns would print more.
     const ledger = printToPdf("ledger.xlsx", exported!.xlsx);
-    expect(ledger.pages).toBe(8);
+    expect(ledger.pages).toBe(10);
     expect(Math.round(ledger.size[0])).toBe(842); // A4 landscape: 841.89 x 595.28 pt
     expect(Math.round(ledger.size[1])).toBe(595);
     const book = printToPdf("book.docx", exported!.docx);

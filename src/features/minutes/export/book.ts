@@ -7,6 +7,8 @@ import { TYPE_LABEL, type MeetingType } from "../../meetings/types.ts";
 import { meetingTitle } from "../../meetings/view.ts";
 import { attendanceRecord } from "../content.ts";
 import type { AttendanceRecord, MinutesContent, MinutesStatus, QuorumRecord, VersionKind } from "../types.ts";
+import { GRADES, type Grade } from "../../evaluation/grades.ts";
+import { isMeetingType } from "../../meetings/types.ts";
 
 /**
  * The branch's record book for a year: every held meeting in date order, with its current
@@ -35,11 +37,36 @@ export interface BookEntry {
   versions: Array<{ version: number; kind: VersionKind; authorName: string; createdAt: Date; reason: string | null }>;
 }
 
+/** A 整改 item open at some time in the year, as the ledger lists it. */
+export interface RectificationRow {
+  seqNo: number;
+  source: string;
+  scope: string;
+  problem: string;
+  measures: string | null;
+  owner: string | null;
+  dueOn: string | null;
+  status: string;
+  closedAt: Date | null;
+}
+
+/** A 民主评议 round of the year: how many took part and, once published, how many of each grade — never who. */
+export interface AppraisalCounts {
+  name: string;
+  status: string;
+  participants: number;
+  /** Counts of the decided grades; null until the results are published. */
+  grades: Record<Grade, number> | null;
+  decidedBy: string | null;
+}
+
 export interface RecordBook {
   org: OrgInfo;
   year: number;
   generatedAt: Date;
   entries: BookEntry[];
+  rectification: RectificationRow[];
+  appraisals: AppraisalCounts[];
 }
 
 /** [1 January, next 1 January) of a year in the zone. */
@@ -98,5 +125,34 @@ export async function loadRecordBook(tx: Tx, org: OrgInfo, year: number, now: Da
       versions: (minutes?.versions ?? []).map((v) => ({ version: v.version, kind: v.kind as VersionKind, authorName: v.authorName, createdAt: v.createdAt, reason: v.reason })),
     });
   }
-  return { org, year, generatedAt: now, entries };
+  return { org, year, generatedAt: now, entries, rectification: await rectificationOfYear(tx, org, start, end), appraisals: await appraisalsOfYear(tx, org, year) };
+}
+
+async function rectificationOfYear(tx: Tx, org: OrgInfo, start: Date, end: Date): Promise<RectificationRow[]> {
+  const items = await tx.rectificationItem.findMany({
+    // Open at some time in the year: registered before its end, not closed before its start.
+    where: { orgId: org.id, createdAt: { lt: end }, OR: [{ closedAt: null }, { closedAt: { gte: start } }] },
+    include: { owner: { select: { name: true } } },
+    orderBy: { seqNo: "asc" },
+  });
+  return items.map((i) => ({ seqNo: i.seqNo, source: i.source, scope: i.scope, problem: i.problem, measures: i.measures, owner: i.owner?.name ?? null, dueOn: i.dueOn, status: i.status, closedAt: i.closedAt }));
+}
+
+async function appraisalsOfYear(tx: Tx, org: OrgInfo, year: number): Promise<AppraisalCounts[]> {
+  const rounds = await tx.appraisalRound.findMany({ where: { orgId: org.id, year }, orderBy: { openedAt: "asc" } });
+  const out: AppraisalCounts[] = [];
+  for (const r of rounds) {
+    const participants = await tx.appraisalParticipant.count({ where: { roundId: r.id } });
+    let grades: Record<Grade, number> | null = null;
+    if (r.status === "published") {
+      grades = Object.fromEntries(GRADES.map((g) => [g, 0])) as Record<Grade, number>;
+      for (const res of await tx.appraisalResult.findMany({ where: { roundId: r.id }, select: { finalGrade: true } })) {
+        if (res.finalGrade && res.finalGrade in grades) grades[res.finalGrade as Grade]++;
+      }
+    }
+    const type = r.decidedMeetingType;
+    const decidedBy = r.decidedMeetingNo ? `#${r.decidedMeetingNo}${type && isMeetingType(type) ? ` ${TYPE_LABEL[type]}` : ""}` : null;
+    out.push({ name: r.name, status: r.status, participants, grades, decidedBy });
+  }
+  return out;
 }

@@ -4,6 +4,8 @@ import { MEETING_TYPES, TYPE_LABEL, type MeetingType } from "../../meetings/type
 import { fullStamp } from "../view.ts";
 import { STATUS_LABEL, VOTE_METHOD_LABEL, type ResolutionRecord } from "../types.ts";
 import type { BookEntry, RecordBook } from "./book.ts";
+import { GRADES, GRADE_LABEL } from "../../evaluation/grades.ts";
+import { SCOPE_LABEL, SOURCE_LABEL, STATUS_LABEL as RECT_STATUS_LABEL, type RectificationScope, type RectificationSource, type RectificationStatus } from "../../rectification/labels.ts";
 
 /**
  * The meeting ledger (会议台账) as an Excel workbook: a summary sheet, one sheet per meeting type
@@ -187,6 +189,57 @@ function resolutionsSheet(wb: ExcelJS.Workbook, ledger: Ledger): void {
   finish(sheet, columns.length);
 }
 
+const RECT_COLUMNS = [
+  { header: "编号", width: 6 }, { header: "来源", width: 11 }, { header: "层级", width: 10 }, { header: "问题", width: 30 },
+  { header: "整改措施", width: 28 }, { header: "责任人", width: 8 }, { header: "期限", width: 13 }, { header: "状态", width: 8 }, { header: "销号日期", width: 13 },
+];
+
+/** A "YYYY-MM-DD" day as a date cell. */
+const dayCell = (day: string | null) => (day ? new Date(`${day}T00:00:00Z`) : "");
+
+function rectificationSheet(wb: ExcelJS.Workbook, ledger: Ledger): void {
+  const tz = ledger.timezone;
+  const sheet = wb.addWorksheet("整改");
+  const columns = ledger.perBranch ? [BRANCH_COLUMN, ...RECT_COLUMNS] : RECT_COLUMNS;
+  layout(sheet, `${ledger.title} ${ledger.year} 年会议台账 · 整改`, columns);
+  let rows = 0;
+  for (const book of ledger.books) {
+    for (const i of book.rectification) {
+      rows++;
+      const cells = [
+        `#${i.seqNo}`, SOURCE_LABEL[i.source as RectificationSource] ?? i.source, SCOPE_LABEL[i.scope as RectificationScope] ?? i.scope, i.problem, i.measures ?? MISSING,
+        i.owner ?? MISSING, i.dueOn ? dayCell(i.dueOn) : "长期", RECT_STATUS_LABEL[i.status as RectificationStatus] ?? i.status, i.closedAt ? localDay(i.closedAt, tz) : "",
+      ];
+      sheet.addRow(ledger.perBranch ? [book.org.name, ...cells] : cells);
+    }
+  }
+  if (rows === 0) sheet.addRow([`${ledger.year} 年没有整改事项。`]);
+  finish(sheet, columns.length);
+}
+
+const APPRAISAL_COLUMNS = [
+  { header: "评议", width: 18 }, { header: "状态", width: 8 }, { header: "参评人数", width: 8 },
+  ...GRADES.map((g) => ({ header: GRADE_LABEL[g], width: 8 })), { header: "评定会议", width: 16 },
+];
+const ROUND_STATUS: Record<string, string> = { open: "进行中", closed: "已结束，待评定", published: "已公布" };
+
+/** Counts only, and only once published: a ledger never shows anyone's grade. */
+function appraisalSheet(wb: ExcelJS.Workbook, ledger: Ledger): void {
+  const sheet = wb.addWorksheet("民主评议");
+  const columns = ledger.perBranch ? [BRANCH_COLUMN, ...APPRAISAL_COLUMNS] : APPRAISAL_COLUMNS;
+  layout(sheet, `${ledger.title} ${ledger.year} 年会议台账 · 民主评议（只列人数）`, columns);
+  let rows = 0;
+  for (const book of ledger.books) {
+    for (const a of book.appraisals) {
+      rows++;
+      const cells = [a.name, ROUND_STATUS[a.status] ?? a.status, a.participants, ...GRADES.map((g) => (a.grades ? a.grades[g] : "未公布")), a.decidedBy ?? MISSING];
+      sheet.addRow(ledger.perBranch ? [book.org.name, ...cells] : cells);
+    }
+  }
+  if (rows === 0) sheet.addRow([`${ledger.year} 年没有民主评议。`]);
+  finish(sheet, columns.length);
+}
+
 /** One branch's ledger. */
 export function meetingLedgerXlsx(book: RecordBook): Promise<Buffer> {
   return ledgerXlsx({ title: book.org.name, year: book.year, timezone: book.org.timezone, generatedAt: book.generatedAt, books: [book], perBranch: false });
@@ -266,5 +319,7 @@ async function ledgerXlsx(ledger: Ledger): Promise<Buffer> {
   summary.addRow([]);
   summary.addRow([`${ledger.title} ${ledger.year} 年会议台账，生成于 ${fullStamp(ledger.generatedAt, tz)}。缺项表示记录未提交，不代表会议内容为零。${ledger.perBranch ? "各支部按名称排列，只列次数，不排名。" : ""}`]);
   resolutionsSheet(wb, ledger);
+  rectificationSheet(wb, ledger);
+  appraisalSheet(wb, ledger);
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
