@@ -167,26 +167,38 @@ export interface Ledger {
 
 const BRANCH_COLUMN = { header: "支部", width: 16 };
 
-function resolutionsSheet(wb: ExcelJS.Workbook, ledger: Ledger): void {
-  const tz = ledger.timezone;
-  const sheet = wb.addWorksheet("决议");
-  const columns = ledger.perBranch ? [BRANCH_COLUMN, ...RESOLUTION_COLUMNS] : RESOLUTION_COLUMNS;
-  layout(sheet, `${ledger.title} ${ledger.year} 年会议台账 · 决议`, columns);
+/**
+ * A sheet of rows drawn from every book of the ledger (a 支部 column first in a committee's),
+ * or one line saying there are none.
+ */
+function listSheet(
+  wb: ExcelJS.Workbook, ledger: Ledger, name: string, columns: Array<{ header: string; width: number }>,
+  rowsOf: (book: RecordBook) => Array<Array<string | number | Date>>, empty: string,
+): void {
+  const sheet = wb.addWorksheet(name);
+  const all = ledger.perBranch ? [BRANCH_COLUMN, ...columns] : columns;
+  layout(sheet, `${ledger.title} ${ledger.year} 年会议台账 · ${name}`, all);
   let count = 0;
   for (const book of ledger.books) {
-    for (const e of book.entries) {
-      for (const [i, r] of (e.record?.resolutions ?? []).entries()) {
-        count++;
-        const cells = [
-          `#${e.seqNo} ${e.typeLabel}`, localDay(e.startAt, tz), i + 1, r.text, r.method ? VOTE_METHOD_LABEL[r.method] : r.votes ? "缺项" : "",
-          r.votes?.for ?? "", r.votes?.against ?? "", r.votes?.abstain ?? "", resultOf(r), [r.dissent, r.note].filter(Boolean).join("；"),
-        ];
-        sheet.addRow(ledger.perBranch ? [book.org.name, ...cells] : cells);
-      }
+    for (const cells of rowsOf(book)) {
+      count++;
+      sheet.addRow(ledger.perBranch ? [book.org.name, ...cells] : cells);
     }
   }
-  if (count === 0) sheet.addRow([`${ledger.year} 年已提交的会议记录中没有决议。`]);
-  finish(sheet, columns.length);
+  if (count === 0) sheet.addRow([empty]);
+  finish(sheet, all.length);
+}
+
+function resolutionsSheet(wb: ExcelJS.Workbook, ledger: Ledger): void {
+  const tz = ledger.timezone;
+  const rows = (book: RecordBook) =>
+    book.entries.flatMap((e) =>
+      (e.record?.resolutions ?? []).map((r, i) => [
+        `#${e.seqNo} ${e.typeLabel}`, localDay(e.startAt, tz), i + 1, r.text, r.method ? VOTE_METHOD_LABEL[r.method] : r.votes ? "缺项" : "",
+        r.votes?.for ?? "", r.votes?.against ?? "", r.votes?.abstain ?? "", resultOf(r), [r.dissent, r.note].filter(Boolean).join("；"),
+      ]),
+    );
+  listSheet(wb, ledger, "决议", RESOLUTION_COLUMNS, rows, `${ledger.year} 年已提交的会议记录中没有决议。`);
 }
 
 const RECT_COLUMNS = [
@@ -199,22 +211,12 @@ const dayCell = (day: string | null) => (day ? new Date(`${day}T00:00:00Z`) : ""
 
 function rectificationSheet(wb: ExcelJS.Workbook, ledger: Ledger): void {
   const tz = ledger.timezone;
-  const sheet = wb.addWorksheet("整改");
-  const columns = ledger.perBranch ? [BRANCH_COLUMN, ...RECT_COLUMNS] : RECT_COLUMNS;
-  layout(sheet, `${ledger.title} ${ledger.year} 年会议台账 · 整改`, columns);
-  let rows = 0;
-  for (const book of ledger.books) {
-    for (const i of book.rectification) {
-      rows++;
-      const cells = [
-        `#${i.seqNo}`, SOURCE_LABEL[i.source as RectificationSource] ?? i.source, SCOPE_LABEL[i.scope as RectificationScope] ?? i.scope, i.problem, i.measures ?? MISSING,
-        i.owner ?? MISSING, i.dueOn ? dayCell(i.dueOn) : "长期", RECT_STATUS_LABEL[i.status as RectificationStatus] ?? i.status, i.closedAt ? localDay(i.closedAt, tz) : "",
-      ];
-      sheet.addRow(ledger.perBranch ? [book.org.name, ...cells] : cells);
-    }
-  }
-  if (rows === 0) sheet.addRow([`${ledger.year} 年没有整改事项。`]);
-  finish(sheet, columns.length);
+  const rows = (book: RecordBook) =>
+    book.rectification.map((i) => [
+      `#${i.seqNo}`, SOURCE_LABEL[i.source as RectificationSource] ?? i.source, SCOPE_LABEL[i.scope as RectificationScope] ?? i.scope, i.problem, i.measures ?? MISSING,
+      i.owner ?? MISSING, i.dueOn ? dayCell(i.dueOn) : "长期", RECT_STATUS_LABEL[i.status as RectificationStatus] ?? i.status, i.closedAt ? localDay(i.closedAt, tz) : "",
+    ]);
+  listSheet(wb, ledger, "整改", RECT_COLUMNS, rows, `${ledger.year} 年没有整改事项。`);
 }
 
 const APPRAISAL_COLUMNS = [
@@ -225,19 +227,9 @@ const ROUND_STATUS: Record<string, string> = { open: "进行中", closed: "已�
 
 /** Counts only, and only once published: a ledger never shows anyone's grade. */
 function appraisalSheet(wb: ExcelJS.Workbook, ledger: Ledger): void {
-  const sheet = wb.addWorksheet("民主评议");
-  const columns = ledger.perBranch ? [BRANCH_COLUMN, ...APPRAISAL_COLUMNS] : APPRAISAL_COLUMNS;
-  layout(sheet, `${ledger.title} ${ledger.year} 年会议台账 · 民主评议（只列人数）`, columns);
-  let rows = 0;
-  for (const book of ledger.books) {
-    for (const a of book.appraisals) {
-      rows++;
-      const cells = [a.name, ROUND_STATUS[a.status] ?? a.status, a.participants, ...GRADES.map((g) => (a.grades ? a.grades[g] : "未公布")), a.decidedBy ?? MISSING];
-      sheet.addRow(ledger.perBranch ? [book.org.name, ...cells] : cells);
-    }
-  }
-  if (rows === 0) sheet.addRow([`${ledger.year} 年没有民主评议。`]);
-  finish(sheet, columns.length);
+  const rows = (book: RecordBook) =>
+    book.appraisals.map((a) => [a.name, ROUND_STATUS[a.status] ?? a.status, a.participants, ...GRADES.map((g) => (a.grades ? a.grades[g] : "未公布")), a.decidedBy ?? MISSING]);
+  listSheet(wb, ledger, "民主评议", APPRAISAL_COLUMNS, rows, `${ledger.year} 年没有民主评议。`);
 }
 
 /** One branch's ledger. */
