@@ -253,6 +253,8 @@ describe("meeting → sign-in → minutes → confirm → amend → export", () 
     // the secretary's review line, a running header and page numbers.
     expect(xml).toMatch(/<w:pgSz w:w="11906" w:h="16838"/);
     for (const expected of ["组织名称", "机关第一党支部", "年度", "记录人", "保管人", "2026年3月3日", "书记审阅（签字）"]) expect(words, expected).toContain(expected);
+    expect(words).toContain("时间：2026年3月3日"); // the record's own dates carry the year too
+    expect(words).toMatch(/责任人：李明，2026年3月31日前/);
     expect(xml).toContain("<w:cantSplit/>");
     const parts = Object.keys(zip.files);
     const headerXml = await zip.file(parts.find((f) => /^word\/header\d*\.xml$/.test(f))!)!.async("string");

@@ -164,10 +164,11 @@ export function statusLine(mv: MinutesView, tz: string, names: { confirmedBy?: s
   return STATUS_LABEL[mv.status];
 }
 
-function headerLines(c: MinutesContent, tz: string): string[] {
+function headerLines(c: MinutesContent, tz: string, fullDates: boolean): string[] {
+  const start = new Date(c.meeting.startAt);
   const lines = [
     `类型：${c.meeting.typeLabel}${c.meeting.group ? `（${c.meeting.group}）` : ""}`,
-    `时间：${formatWhen(new Date(c.meeting.startAt), new Date(c.meeting.endAt), tz)}`,
+    `时间：${fullDates ? `${zoned(start, tz).year()}年` : ""}${formatWhen(start, new Date(c.meeting.endAt), tz)}`,
     `地点：${c.meeting.place || "缺项"}`,
     `主持人：${c.meeting.chair?.name ?? "缺项"}　记录人：${c.meeting.recorder?.name ?? "缺项"}`,
   ];
@@ -192,9 +193,15 @@ export function attendanceLines(c: Pick<MinutesContent, "attendance" | "quorum" 
  * The whole record as titled sections of plain lines (cards escape them; the record book and
  * the text fallback print them as they are). Missing elements say 缺项.
  */
-export function recordSections(c: MinutesContent, tz: string, actionStatus?: (i: number) => string | undefined): Array<{ title: string; lines: string[] }> {
+/**
+ * The elements of a record, section by section, for the cards and the record book. `fullDates`:
+ * every date with its year (a record book is read years later; a card is read this week).
+ */
+export function recordSections(
+  c: MinutesContent, tz: string, actionStatus?: (i: number) => string | undefined, fullDates = false,
+): Array<{ title: string; lines: string[] }> {
   const sections = [
-    { title: "基本情况", lines: headerLines(c, tz) },
+    { title: "基本情况", lines: headerLines(c, tz, fullDates) },
     { title: "出席情况", lines: attendanceLines(c) },
   ];
   if (c.lesson) {
@@ -213,7 +220,7 @@ export function recordSections(c: MinutesContent, tz: string, actionStatus?: (i:
   sections.push({
     title: "后续事项",
     lines: c.actions.length
-      ? c.actions.map((a, i) => `${i + 1}. ${a.text} —— 责任人：${a.owner.name}，${dayLabel(a.dueOn)}前${actionStatus?.(i) ? `（${actionStatus(i)}）` : ""}`)
+      ? c.actions.map((a, i) => `${i + 1}. ${a.text} —— 责任人：${a.owner.name}，${fullDates ? `${a.dueOn.slice(0, 4)}年` : ""}${dayLabel(a.dueOn)}前${actionStatus?.(i) ? `（${actionStatus(i)}）` : ""}`)
       : ["无"],
   });
   return sections;

@@ -92,7 +92,7 @@ function meetingSection(book: RecordBook, e: BookEntry, tz: string): ISectionOpt
     para(`记录状态：${statusText(e, tz)}`, { color: e.status === "draft" ? "C00000" : "666666" }),
   ];
   if (e.record) {
-    for (const s of recordSections(e.record, tz)) {
+    for (const s of recordSections(e.record, tz, undefined, true)) {
       children.push(new Paragraph({ heading: HeadingLevel.HEADING_2, children: [new TextRun(s.title)] }));
       for (const line of s.lines) children.push(...paragraphs(line));
     }
