@@ -17,7 +17,7 @@ export function usageMonth(at: Date, timezone: string): string {
 }
 
 /** Where the month ends at the current pace: calls so far over the share of the month gone. */
-export function projectToMonthEnd(calls: number, monthStart: Date, monthEnd: Date, now: Date): number {
+function projectToMonthEnd(calls: number, monthStart: Date, monthEnd: Date, now: Date): number {
   const gone = (now.getTime() - monthStart.getTime()) / (monthEnd.getTime() - monthStart.getTime());
   // Within the first hour the pace says little: report what was spent, not a wild multiple.
   return gone <= 1 / (31 * 24) ? calls : Math.round(calls / Math.min(1, gone));
@@ -29,12 +29,15 @@ export interface MonthPace {
   projected: number;
 }
 
-export async function monthPace(db: Db | Tx, now: Date, timezone: string): Promise<MonthPace> {
-  const month = usageMonth(now, timezone);
+/** The month `now` is in and where `used` calls so far would end it. */
+export function paceOf(used: number, now: Date, timezone: string): MonthPace {
   const start = zoned(now, timezone).startOf("month");
-  const sum = await db.apiCallCount.aggregate({ where: { month }, _sum: { calls: true } });
-  const used = sum._sum.calls ?? 0;
-  return { month, used, projected: projectToMonthEnd(used, start.toDate(), start.add(1, "month").toDate(), now) };
+  return { month: usageMonth(now, timezone), used, projected: projectToMonthEnd(used, start.toDate(), start.add(1, "month").toDate(), now) };
+}
+
+export async function monthPace(db: Db | Tx, now: Date, timezone: string): Promise<MonthPace> {
+  const sum = await db.apiCallCount.aggregate({ where: { month: usageMonth(now, timezone) }, _sum: { calls: true } });
+  return paceOf(sum._sum.calls ?? 0, now, timezone);
 }
 
 export const BUDGET_NOTICE_JOB = "usage.budget_notice";

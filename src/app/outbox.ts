@@ -22,6 +22,17 @@ export function inertText(text: string): string {
   return text.replace(/<(\/?)at(?=[\s>])/gi, "＜$1at");
 }
 
+/**
+ * Lark refuses to update a card sent more than 14 days ago (230031): a PATCH then spends a call
+ * for nothing. A margin of a day keeps a queued update from arriving just too late.
+ */
+export const CARD_UPDATE_WINDOW_MS = 13 * 86_400_000;
+
+/** Whether a card sent at `sentAt` can still be updated at `now` (both on the same clock). */
+export function cardUpdatable(sentAt: Date, now: Date): boolean {
+  return now.getTime() - sentAt.getTime() < CARD_UPDATE_WINDOW_MS;
+}
+
 /** The card a click came from; `answer` is filled when the handler updated that very card. */
 export interface ClickedCard {
   messageId: string;

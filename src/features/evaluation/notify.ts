@@ -1,15 +1,12 @@
 import type { Tx } from "../../db/client.ts";
 import type { OrgInfo } from "../../app/context.ts";
-import type { Outbox } from "../../app/outbox.ts";
+import { cardUpdatable, type Outbox } from "../../app/outbox.ts";
 import { receivedRatings } from "./ballots.ts";
 import { resultsOf } from "./determination.ts";
 import { catalogueOf, issueBallotKey, pageCount, participantsOf, peerTargets, type Participant, type Round } from "./rounds.ts";
 import { determinationPageData, determinationPages, determinationSummaryData, peerCardData, selfCardData } from "./views.ts";
 
 /** Sending and refreshing the evaluation cards (always private: open ids, never a group). */
-
-/** Lark refuses updates to cards sent more than 14 days ago (230031); older ones are left as they are. */
-const PATCH_WINDOW_MS = 13 * 24 * 3600_000;
 
 /**
  * Updates a sent card if Lark still allows it. A stale card is not an error worth telling
@@ -18,7 +15,7 @@ const PATCH_WINDOW_MS = 13 * 24 * 3600_000;
 export async function patchIfFresh(tx: Tx, out: Outbox, cardRef: string, template: string, data: Record<string, unknown>): Promise<boolean> {
   const sent = await tx.sentCard.findUnique({ where: { cardRef } });
   // Lark's window runs on real time, like the sender's record of when the card went out.
-  if (sent && Date.now() - sent.sentAt.getTime() > PATCH_WINDOW_MS) return false;
+  if (sent && !cardUpdatable(sent.sentAt, new Date())) return false;
   return out.patchCard(cardRef, template, data);
 }
 

@@ -1,6 +1,6 @@
 import type { OrgInfo } from "../../app/context.ts";
 import type { Tx } from "../../db/client.ts";
-import type { Outbox } from "../../app/outbox.ts";
+import { cardUpdatable, type Outbox } from "../../app/outbox.ts";
 import { quorumSentence } from "./quorum.ts";
 import { CELL_LABEL, CELL_MARK, cellMark, FREQUENCY_LABEL, type Plan, type PlanRow } from "./rules.ts";
 import {
@@ -147,9 +147,6 @@ export function signinData(org: OrgInfo, m: MeetingView, rows: AttendanceView[],
  * people are left alone (their content did not change).
  */
 /** `meeting`: its id, or the meeting as the caller just read it when its row did not change (a sign-in). */
-/** Lark refuses to update a card sent more than 14 days ago (230031): a PATCH would spend a call for nothing. */
-const CARD_UPDATE_WINDOW_MS = 14 * 86_400_000 - 3_600_000;
-
 /**
  * Brings the meeting's cards up to date. Private reminder cards are updated only for the member
  * who answered (`onlyMember`), or on a change of time or a cancellation (`nudges`); when the
@@ -176,7 +173,8 @@ export async function refreshMeetingCards(tx: Tx, out: Outbox, org: OrgInfo, mee
     select: { cardRef: true },
     distinct: ["cardRef"],
   });
-  const noticeUpdatable = now.getTime() - m.createdAt.getTime() < CARD_UPDATE_WINDOW_MS;
+  // The notice went out when the meeting was scheduled (the bot's clock, as Lark's window runs in the sandbox too).
+  const noticeUpdatable = cardUpdatable(m.createdAt, now);
   for (const { cardRef } of refs) {
     if (!cardRef) continue;
     const [, , kind, who] = cardRef.split(":");

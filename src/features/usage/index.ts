@@ -3,7 +3,7 @@ import type { CommandContext } from "../../app/context.ts";
 import { zoned } from "../../core/time.ts";
 import { childOrgs } from "../branches/service.ts";
 import { causeLabel } from "./labels.ts";
-import { BUDGET_NOTICE_JOB, projectToMonthEnd, usageMonth } from "../../app/budget.ts";
+import { BUDGET_NOTICE_JOB, paceOf, usageMonth } from "../../app/budget.ts";
 import { secretaryOf } from "../../app/actors.ts";
 import type { JobContext } from "../../app/jobs.ts";
 import { monthUsage } from "./service.ts";
@@ -25,10 +25,9 @@ const n = (x: number) => x.toLocaleString("en-US");
  */
 async function usageCommand(deps: UsageDeps, ctx: CommandContext) {
   const org = ctx.org!;
-  const month = usageMonth(ctx.now, org.timezone);
+  const usage = await monthUsage(ctx.tx, usageMonth(ctx.now, org.timezone));
+  const { projected } = paceOf(usage.total, ctx.now, org.timezone);
   const start = zoned(ctx.now, org.timezone).startOf("month");
-  const usage = await monthUsage(ctx.tx, month);
-  const projected = projectToMonthEnd(usage.total, start.toDate(), start.add(1, "month").toDate(), ctx.now);
   const lines = [
     `【本月 API 调用】${start.format("M月D日")}—${zoned(ctx.now, org.timezone).format("M月D日")}（飞书按自然月统计，每月 1 日重置）`,
     `支部助手已调用 ${n(usage.total)} 次；按目前的速度，月底约 ${n(projected)} 次。`,
