@@ -9,6 +9,7 @@ import { registerRectification } from "./rectification/index.ts";
 import { registerMinutes, type FileUploader } from "./minutes/index.ts";
 import { registerEvaluation } from "./evaluation/index.ts";
 import { registerUsage } from "./usage/index.ts";
+import { registerStudy } from "./study/index.ts";
 
 export interface FeatureDeps {
   directory: Directory;
@@ -34,6 +35,7 @@ export function registerFeatures(bot: Bot, deps: FeatureDeps): { sections: Diges
   registerDigest(bot, { sections, warnings });
   registerMinutes(bot, { sections, files: deps.files });
   registerEvaluation(bot, { sections, warnings });
+  registerStudy(bot, { sections });
   registerRectification(bot, { sections }); // last: its file listener answers uploads nobody else took
   return { sections, warnings };
 }

@@ -82,12 +82,23 @@ interface ActionRow {
   /** Who may, in the README's words; everyone else is refused. */
   allow: readonly RoleName[];
   given?: (tx: Tx) => Promise<void>;
+  /**
+   * The card names no object but its organisation (a blank form): there is nothing of another
+   * branch to forge; a person of another branch is refused in the "own" column.
+   */
+  objectless?: true;
 }
 
 const run = (who: { openId: string }, chat: string, text: string) => (tx: Tx) => sendMessage(t, tx, groupMessage(chat, who, text));
 
 async function submitted(tx: Tx) {
   for (const b of [w.b1, w.b2]) await tx.rectificationItem.update({ where: { id: b.personalItem.id }, data: { status: "submitted", submittedAt: t.clock.now() } });
+}
+
+/** A study entry of branch 2's member, logged from the card key the forged clicks name. */
+async function otherMembersStudy(tx: Tx) {
+  const member = memberIdOf(w, w.b2.org, t.people.m7);
+  await tx.studyEntry.create({ data: { orgId: w.b2.org, memberId: member, seqNo: 1, year: 2026, studiedOn: "2026-03-01", title: "自学党章", tenths: 10, cardKey: `${w.b2.org}.authz-study`, createdAt: t.clock.now() } });
 }
 
 /** Both branches' 党员大会 open for sign-in: it starts in five minutes. */
@@ -152,6 +163,9 @@ function matrix(): ActionRow[] {
     { action: "orglife.opinion_form", place: "private", value: (o) => ({ s: o.session }), allow: 名单上的人 },
     { action: "orglife.talk", place: "private", value: (o) => ({ t: o.talk }), allow: ["书记", "委员", "正式党员"] }, // the pair (王建国, 陈静), or 支委
     { action: "orglife.problem", place: "private", value: (o) => ({ s: o.session }), form: (o) => ({ scope: "individual", owner: String(o.plainMember), problem: "学习笔记不完整", measure: "每月补写学习心得", due: "2026-04-30 +0800" }), allow: 支委 },
+    // The foreign case names a card key branch 2's 朱军 already used: it must not show their entry.
+    { action: "study.log", place: "private", value: (o) => ({ k: `${o.org}.authz-study` }), form: () => ({ title: "自学党章", hours: "10", day: "2026-03-01 +0800" }), allow: 党员, given: otherMembersStudy },
+    { action: "study.form", place: "private", value: () => ({}), allow: 党员, objectless: true },
     { action: "rect.create", place: "group", value: (o) => ({ org: o.org }), form: (o) => ({ problem: "学习记录不全", scope: "individual", owners: [o.plainMemberOpenId], due: "2026-04-30 +0800" }), allow: 支委 },
     { action: "rect.progress", place: "private", value: (o) => ({ item: o.personalItem }), form: () => ({ note: "已补写 2 月学习心得" }), allow: ["正式党员"] }, // the owner, 陈静
     { action: "rect.evidence", place: "private", value: (o) => ({ item: o.personalItem }), form: () => ({ note: "https://example.com/学习心得" }), allow: ["正式党员"] },
@@ -253,6 +267,7 @@ describe("authorisation matrix: card actions × roles", () => {
     for (const row of matrix()) {
       for (const role of ROLE_NAMES) {
         for (const variant of ["own", "foreignObject", "foreignOrg"] as const) {
+          if (row.objectless && variant !== "own") continue;
           const cell = await runCell(row, role, variant);
           cells.push(cell);
           const mayAct = variant === "own" && row.allow.includes(role);

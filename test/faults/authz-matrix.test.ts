@@ -111,6 +111,9 @@ function matrix(): Row[] {
     { say: "/评议 处置", allow: 支委, given: async (tx) => void (await tx.appraisalRound.delete({ where: { id: w.b1.openRound } })) },
     { say: "/评星", allow: 支委 },
     { say: "/评星 @杨帆", mentions: [p.m3], allow: 支委 },
+    // 学时: in a group a member is told to use the private chat (not refused); counts for the secretary
+    { say: "/学习", allow: 党员 },
+    { say: "/学习 统计", allow: 书记 },
     // 组织生活会
     { say: "/组织生活会", allow: 所有人 },
     { say: "/组织生活会 征求意见", allow: 支委 },

@@ -75,6 +75,10 @@ beforeAll(async () => {
   const cardTo = (openId: string, action: string) => t.botMessages(openId).filter((m) => JSON.stringify(m.content).includes(`"a":"${action}"`)).at(-1)!;
   await t.click(m2, cardTo(m2.openId, "evaluation.self"), { a: "evaluation.self", org: w.b1.org, r: w.b1.openRound }, { summary: "认真学习，按时参加组织生活。", grade: "QUALIFIED" });
   await t.click(nm1, cardTo(nm1.openId, "orglife.opinion"), { a: "orglife.opinion", org: w.b1.org, s: w.b1.orgLifeSession }, { about: "branch", text: "希望多组织实地学习。" });
+  await t.say(m2, "p2p", "/学习");
+  const studyKey = /"a":"study\.log","org":\d+,"k":"([^"]+)"/.exec(JSON.stringify(cardTo(m2.openId, "study.log").content))![1];
+  await t.click(m2, cardTo(m2.openId, "study.log"), { a: "study.log", org: w.b1.org, k: studyKey }, { title: "自学党章", hours: "10", day: "2026-03-01 +0800" });
+  await t.say(m2, "p2p", "/学习"); // a blank form again, beside the answered one
   buttons = t.fake.messages.filter((m) => m.sender === "bot" && m.msgType === "interactive" && !m.deleted).flatMap(buttonsOf);
   // Actions no card in this world shows (yet): forged from nothing but the name.
   for (const a of t.runtime.bot.allActions()) if (!buttons.some((b) => b.value.a === a.name)) buttons.push({ value: { a: a.name }, fields: [] });

@@ -4,7 +4,7 @@ import JSZip from "jszip";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
 import { DEMO_CHATS, DEMO_PEOPLE } from "../../src/sandbox/demo.ts";
-import { findChromium, launchChromium, SandboxPage, startSandboxBot, type SandboxBot } from "./browser.ts";
+import { findChromium, launchChromium, OUTPUT_DIR, SandboxPage, startSandboxBot, type SandboxBot } from "./browser.ts";
 
 /**
  * The browser sandbox in real headless Chromium against the real bot (as `npm start` runs it
@@ -190,5 +190,23 @@ describe.skipIf(!chromium)("browser sandbox at /sandbox", () => {
       const [download] = await Promise.all([s.page.waitForEvent("download"), link.click()]);
       await check(readFileSync((await download.path())!));
     }
+  });
+
+  it("as a member, logs study privately on the 学时 card and sees the year (issue 18 item 1)", async () => {
+    await s.actAs(P.m2.openId);
+    await s.openChat(`oc_p2p_${P.m2.openId}`);
+    await s.type("/学习");
+    const form = await s.waitFor(s.card("记学习"));
+    await form.locator('[data-field="title"] input').fill("学习《中国共产党纪律处分条例》第一编");
+    await s.choose(form, "hours", ["2 学时"]);
+    await form.locator('[data-field="note"] input').fill("https://www.12371.cn/");
+    await form.screenshot({ path: `${OUTPUT_DIR}/12-study-log-form.png` });
+    await form.locator(".card-btn", { hasText: "记下" }).click();
+    await s.toast("已记下");
+    const logged = await s.waitFor(s.card("已记下"));
+    expect(await logged.innerText()).toContain("学习《中国共产党纪律处分条例》第一编 2 学时");
+    await s.type("/学习 我的");
+    await s.waitFor(s.page.locator(".msg .bubble", { hasText: "【我的学时】" }).last());
+    await s.screenshot("12-study-log.png");
   });
 });
