@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestBot, type TestBot } from "../support/harness.ts";
-import { announcement, cardsWith, DAY, HOUR, meetingRow, texts } from "../meetings/helpers.ts";
+import { announcement, cardText, cardsWith, DAY, HOUR, meetingRow, texts } from "../meetings/helpers.ts";
 
 /**
  * Issue 22 item 2, measured by `npm run bench:month`: calls the meeting life cycle spent where
@@ -41,24 +41,22 @@ describe("calls around a meeting", () => {
 });
 
 describe("leave requests", () => {
-  it("reach the chair in one summary the day before, and one by one after that", async () => {
+  it("reach the approver on one card the day before, and a card per request after that", async () => {
     const { s1, m3, m4, m1 } = t.people;
-    const leaveTexts = () => texts(t, s1.openId).filter((x) => x.includes("#" + seq + " ") && (x.includes("【请假】") || x.includes("【请假汇总】")));
+    const approvals = () => cardsWith(t, s1.openId, `请假审批 · #${seq} `).map(cardText);
     await t.say(s1, t.chats.branch1, "/安排 党员大会 2026-05-08 14:30 三楼会议室 讨论发展党员");
     const m = await t.runtime.db.meeting.findFirstOrThrow({ orderBy: { id: "desc" } });
     const seq = m.seqNo;
     const ann = announcement(t, t.chats.branch1, seq);
     await t.click(m3, ann, { a: "meetings.rsvp", m: m.id, r: "leave" }, { reason: "到外地出差" });
     await t.click(m4, ann, { a: "meetings.rsvp", m: m.id, r: "leave" }, { reason: "参加培训" });
-    expect(leaveTexts()).toEqual([]);
+    expect(approvals()).toEqual([]);
     while (t.clock.now().getTime() < new Date("2026-05-07T15:00:00+08:00").getTime()) await t.advance(6 * HOUR);
-    const summary = leaveTexts();
-    expect(summary).toHaveLength(1);
-    expect(summary[0]).toContain("【请假汇总】");
-    expect(summary[0]).toContain("杨帆（到外地出差）");
-    expect(summary[0]).toContain("黄磊（参加培训）");
+    expect(approvals()).toHaveLength(1);
+    expect(approvals()[0]).toContain("杨帆**　事由：到外地出差");
+    expect(approvals()[0]).toContain("黄磊**　事由：参加培训");
     await t.click(m1, ann, { a: "meetings.rsvp", m: m.id, r: "leave" }, { reason: "家中有事" });
-    expect(leaveTexts()).toHaveLength(2);
-    expect(leaveTexts()[1]).toContain("【请假】刘洋");
+    expect(approvals()).toHaveLength(2);
+    expect(approvals()[1]).toContain("刘洋**　事由：家中有事");
   });
 });

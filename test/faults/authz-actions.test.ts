@@ -95,6 +95,14 @@ async function submitted(tx: Tx) {
   for (const b of [w.b1, w.b2]) await tx.rectificationItem.update({ where: { id: b.personalItem.id }, data: { status: "submitted", submittedAt: t.clock.now() } });
 }
 
+/** The plain member of each branch asked leave from its 党员大会; it waits for the secretary. */
+async function plainMemberAsksLeave(tx: Tx) {
+  for (const side of ["b1", "b2"] as const) {
+    const o = objects(side);
+    await tx.meetingAttendance.updateMany({ where: { meetingId: o.party, memberId: o.plainMember }, data: { rsvp: "leave", leaveReason: "出差", leaveDecision: "pending" } });
+  }
+}
+
 /** A study entry of branch 2's member, logged from the card key the forged clicks name. */
 async function otherMembersStudy(tx: Tx) {
   const member = memberIdOf(w, w.b2.org, t.people.m7);
@@ -143,6 +151,7 @@ function matrix(): ActionRow[] {
     { action: "meetings.rsvp", place: "group", value: (o) => ({ m: o.party, r: "attending" }), allow: 党员 },
     { action: "meetings.rsvp", on: "请假", place: "group", value: (o) => ({ m: o.party, r: "leave" }), form: () => ({ reason: "出差" }), allow: 党员 },
     { action: "meetings.signin", place: "group", value: (o) => ({ m: o.party }), allow: 党员, given: signInOpen },
+    { action: "meetings.leave_decide", place: "private", value: (o) => ({ m: o.party, mem: o.plainMember, d: "approved" }), allow: 书记, given: plainMemberAsksLeave }, // the secretary approves
     { action: "meetings.create", place: "group", value: () => ({}), form: (o) => ({ type: "party_group_meeting", start: "2026-03-19 +0800", time: "14:30", place: "二楼小会议室", topic: "学习党章", group: String(o.group ?? 0), chair: o.group ? "" : p.m6.openId }), allow: 支委或党小组组长 },
     { action: "meetings.confirm", place: "group", value: (o) => ({ t: "party_group_meeting", s: "2026-03-19T06:30:00.000Z", p: "二楼小会议室", o: "学习党章", g: o.group ?? 0, c: o.group ? undefined : w.memberIds.get(`${o.org}:${p.m6.openId}`), by: p.s1.openId }), allow: 支委或党小组组长 },
     { action: "meetings.discard", place: "group", value: (o) => ({ t: "branch_general_meeting", s: "2026-03-19T06:30:00.000Z", c: o.plainMember, by: p.s1.openId }), allow: 支委 }, // 王建国 asked; 支委 may drop it too

@@ -75,6 +75,10 @@ beforeAll(async () => {
   const cardTo = (openId: string, action: string) => t.botMessages(openId).filter((m) => JSON.stringify(m.content).includes(`"a":"${action}"`)).at(-1)!;
   await t.click(m2, cardTo(m2.openId, "evaluation.self"), { a: "evaluation.self", org: w.b1.org, r: w.b1.openRound }, { summary: "认真学习，按时参加组织生活。", grade: "QUALIFIED" });
   await t.click(nm1, cardTo(nm1.openId, "orglife.opinion"), { a: "orglife.opinion", org: w.b1.org, s: w.b1.orgLifeSession }, { about: "branch", text: "希望多组织实地学习。" });
+  // A 请假 the secretary approves on a private card: a meeting next morning (the day-before summary is past).
+  await sayOverWebhook(t, s1, w.b1.chat, "/安排 党员大会 2026-03-04 09:00 三楼会议室 讨论发展党员");
+  const tomorrow = await t.runtime.db.meeting.findFirstOrThrow({ where: { orgId: w.b1.org }, orderBy: { id: "desc" } });
+  await t.click(m3, t.botMessages(w.b1.chat).filter((m) => JSON.stringify(m.content).includes(`"m":${tomorrow.id},"r":"leave"`)).at(-1)!, { a: "meetings.rsvp", m: tomorrow.id, r: "leave" }, { reason: "出差" });
   await t.say(m2, "p2p", "/学习");
   const studyKey = /"a":"study\.log","org":\d+,"k":"([^"]+)"/.exec(JSON.stringify(cardTo(m2.openId, "study.log").content))![1];
   await t.click(m2, cardTo(m2.openId, "study.log"), { a: "study.log", org: w.b1.org, k: studyKey }, { title: "自学党章", hours: "10", day: "2026-03-01 +0800" });

@@ -57,7 +57,7 @@ describe("reminders, sign-in and final attendance of a 党员大会", () => {
     await advanceTo("2026-03-03T14:31:00+08:00");
     expect(reminders(1)).toHaveLength(1);
     expect(reminders(1)[0]).toContain("1 天后");
-    expect(reminders(1)[0]).toContain("参加 2 人、请假 1 人、未回复 7 人");
+    expect(reminders(1)[0]).toContain("参加 2 人、请假 1 人（待批 1）、未回复 7 人");
     for (const p of [t.people.s1, t.people.o1, t.people.m4, t.people.m5, t.people.pr1]) expect(nudges(p.openId, 1)).toHaveLength(1);
     for (const p of [t.people.m1, t.people.m3, t.people.nm1]) expect(nudges(p.openId, 1)).toHaveLength(0);
     // Too few voting members said they will come (2 of 8 entitled): the chair hears privately.

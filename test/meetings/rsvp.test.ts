@@ -61,7 +61,7 @@ describe("answers typed in the chat", () => {
   it("takes a reply to the announcement: 请假 with its reason", async () => {
     const ann = announcement(t, t.chats.branch1, 1);
     await t.say(t.people.m4, t.chats.branch1, "请假 孩子生病住院", { parentId: ann.messageId });
-    expect(lastText(t, t.chats.branch1)).toContain("已记录您的请假：#1 支部党员大会");
+    expect(lastText(t, t.chats.branch1)).toContain("已提交请假：#1 支部党员大会，待批准");
     expect((await rsvpOf(t.people.m4.openId))?.leaveReason).toBe("孩子生病住院");
     expect(card()).toContain("请假 2 人");
   });
@@ -80,7 +80,7 @@ describe("answers typed in the chat", () => {
     await t.say(t.people.m5, t.chats.branch1, "参加", { parentId: announcement(t, t.chats.branch1, 1).messageId });
     expect((await rsvpOf(t.people.m5.openId))?.rsvp).toBe("attending");
     await t.say(t.people.d1, "p2p", "/请假 #1 参加上级培训");
-    expect(lastText(t, t.people.d1.openId)).toContain("已记录您的请假");
+    expect(lastText(t, t.people.d1.openId)).toContain("已提交请假");
     expect((await rsvpOf(t.people.d1.openId))?.leaveReason).toBe("参加上级培训");
   });
 

@@ -22,7 +22,7 @@ function facts(type: MeetingType, opts: { members?: number; entitled?: number; p
     },
     attendance: roster.map((p, i) => ({
       memberId: p.memberId, openId: p.openId, name: p.name, memberClass: "full", post: null, expected: true, rsvp: null,
-      leaveReason: i === members - 1 ? "出差" : null, signedInAt: null, final: i === members - 1 ? "leave" : "present", makeupRequired: false, makeupDoneAt: null,
+      leaveReason: i === members - 1 ? "出差" : null, leaveDecision: null, signedInAt: null, final: i === members - 1 ? "leave" : "present", makeupRequired: false, makeupDoneAt: null,
     })),
     quorum: { applies: !!voting, kind: voting, entitled, present, attending: 0, needed: Math.floor(entitled / 2) + 1, met: !!voting && present > entitled / 2, excluded: [], pending: 0 },
     roster,

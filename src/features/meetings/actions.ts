@@ -4,6 +4,7 @@ import { UsageError, type ActionContext } from "../../app/context.ts";
 import type { CardResponse } from "../../app/inbound.ts";
 import { renderCard } from "../../app/cards.ts";
 import { answerMeeting, publishMeeting, type FlowDeps } from "./flows.ts";
+import { leaveDecideAction } from "./leave.ts";
 import { confirmAction, confirmMoveAction, discardAction, discardMoveAction } from "./confirm.ts";
 import { createMeeting, loadMeeting, resolveMember, signIn, type MeetingView } from "./service.ts";
 import { formatClock, formatWhen, parsePickerDateTime } from "./time.ts";
@@ -97,5 +98,6 @@ export function registerMeetingActions(bot: Bot, deps: FlowDeps): void {
   bot.action({ name: "meetings.discard", permission: "member", access: "安排会议确认卡片「不安排」：发起安排的人或支委", run: discardAction });
   bot.action({ name: "meetings.confirmMove", permission: "member", access: "改期确认卡片「确认改期」：支委；党小组组长只能改期本小组的党小组会", run: (ctx) => confirmMoveAction(deps, ctx) });
   bot.action({ name: "meetings.discardMove", permission: "member", access: "改期确认卡片「不改期」：支委；党小组组长只能改期本小组的党小组会", run: discardMoveAction });
+  bot.action({ name: "meetings.leave_decide", permission: "member", access: "请假审批卡片「批准」「不批准」：审批人（党小组会为组长；支部指定的审批人；否则书记，书记本人请假时为副书记或其他支委）", run: leaveDecideAction });
   bot.action({ name: "meetings.create", permission: "member", access: "安排会议表单「安排会议」：支委；党小组组长只能安排本小组的党小组会", run: (ctx) => createAction(deps, ctx) });
 }

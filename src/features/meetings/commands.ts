@@ -11,7 +11,7 @@ import { yearPlan } from "./plan.ts";
 import {
   ALLOWED_FREQUENCIES, FREQUENCY_LABEL, FREQUENCY_WORDS, hasCommittee,
 } from "./rules.ts";
-import { formatRulesText, resetRules, saveFrequency, saveReminderOffsets, saveThemeDay } from "./rules-store.ts";
+import { formatRulesText, leaveApproverName, resetRules, saveFrequency, saveLeaveApprover, saveReminderOffsets, saveThemeDay } from "./rules-store.ts";
 import {
   EXCLUSION_GROUNDS, approvalText, exclusionChoices, exclusionGroundOf, attendanceOf, attendanceOfMany, correctAttendance, createMeeting, fullMemberCount, listExclusions,
   loadMeeting, loadRules, markMakeupDone, recorderHint, meetingBySeq, parseSeq, pendingMakeups, recordExclusion, requireManage,
@@ -312,10 +312,28 @@ function approvalOf(words: string[], today: string): { by: string; on: string; n
 
 const RULES_EXAMPLE = "/会议规则 主题党日 每月5日";
 
+const APPROVER_EXAMPLE = "/会议规则 请假审批 @张红";
+
+/** /会议规则 请假审批 @某人 | 书记: who approves 请假 (issue #18 item 4). */
+async function setLeaveApprover(ctx: CommandContext, org: OrgInfo) {
+  const { people, words } = splitMentions(ctx.args.slice(1), ctx.mentions);
+  const by = ctx.message.senderOpenId;
+  if (!people.length && (words[0] === "书记" || words[0] === "默认")) {
+    await saveLeaveApprover(ctx.tx, org.id, null, by, ctx.now);
+    await ctx.reply("已设置：请假由书记审批（党小组会由组长审批）。");
+    return;
+  }
+  if (people.length !== 1) throw new UsageError("请 @ 一位审批人，或写“书记”恢复由书记审批。", APPROVER_EXAMPLE);
+  const member = await ctx.tx.member.findFirst({ where: { orgId: org.id, openId: people[0]!.openId, active: true } });
+  if (!member || !member.post) throw new UsageError(`请假审批人须是本支部的支委，${people[0]!.name} 不是。`, APPROVER_EXAMPLE);
+  await saveLeaveApprover(ctx.tx, org.id, member.id, by, ctx.now);
+  await ctx.reply(`已设置：请假由 ${member.name} 审批（党小组会仍由组长审批；${member.name} 本人请假时由书记或其他支委审批）。`);
+}
+
 async function rulesCommand(ctx: CommandContext) {
   const org = ctx.org!;
   if (ctx.args.length === 0) {
-    await ctx.reply(formatRulesText(await loadRules(ctx.tx, org.id), hasCommittee(await fullMemberCount(ctx.tx, org.id))));
+    await ctx.reply(formatRulesText(await loadRules(ctx.tx, org.id), hasCommittee(await fullMemberCount(ctx.tx, org.id)), await leaveApproverName(ctx.tx, org.id)));
     return;
   }
   if (!isSecretary(ctx.actor)) throw new PermissionError("只有书记、副书记可以调整会议规则。发送 /会议规则 可查看当前规则。");
@@ -324,6 +342,10 @@ async function rulesCommand(ctx: CommandContext) {
   if (what === "默认" || what === "恢复默认") {
     await resetRules(ctx.tx, org.id, by, ctx.now);
     await ctx.reply("已恢复默认会议规则。");
+    return;
+  }
+  if (what === "请假审批") {
+    await setLeaveApprover(ctx, org);
     return;
   }
   if (what === "提醒") {
@@ -374,5 +396,5 @@ export function registerMeetingCommands(bot: Bot, deps: FlowDeps): void {
     .command({ name: "补课", aliases: ["makeup"], group: GROUP, summary: "查看或登记补课（支委可为他人登记）", usage: "/补课 [#编号] [@成员]", example: "/补课 #12", permission: "member", scope: "any", access: "查看、登记本人补课：党员；为他人登记：支委", run: makeupCommand })
     .command({ name: "考勤", aliases: ["attendance"], group: GROUP, summary: "查看会议考勤明细（私信），或会后更正考勤", usage: "/考勤 #编号 [@成员 出席|请假|缺席]", example: ATTENDANCE_EXAMPLE, permission: "committee", scope: "branch", run: attendanceCommand })
     .command({ name: "不计应到", aliases: ["exclude"], group: GROUP, summary: "登记不计入党员大会应到人数的党员（五种情形）", usage: "/不计应到 [@成员 <情形> <批准的上级党组织> <批准日期> [说明] | 撤销 @成员]", example: EXCLUDE_EXAMPLE, permission: "committee", scope: "any", run: exclusionCommand })
-    .command({ name: "会议规则", aliases: ["rules"], group: GROUP, summary: "查看或调整会议频次、主题党日日期、提醒时间", usage: "/会议规则 [<类型> <频次> | 主题党日 每月N日 | 提醒 1天 1小时 | 默认]", example: RULES_EXAMPLE, permission: "member", scope: "branch", access: "查看：党员；调整：书记、副书记", run: rulesCommand });
+    .command({ name: "会议规则", aliases: ["rules"], group: GROUP, summary: "查看或调整会议频次、主题党日日期、提醒时间、请假审批人", usage: "/会议规则 [<类型> <频次> | 主题党日 每月N日 | 提醒 1天 1小时 | 请假审批 @支委 | 默认]", example: RULES_EXAMPLE, permission: "member", scope: "branch", access: "查看：党员；调整：书记、副书记", run: rulesCommand });
 }

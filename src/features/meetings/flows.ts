@@ -1,8 +1,8 @@
-import { secretaryOf } from "../../app/actors.ts";
 import type { OrgInfo } from "../../app/context.ts";
 import type { Tx } from "../../db/client.ts";
 import type { Outbox } from "../../app/outbox.ts";
 import { leaveSummaryKey, scheduleCalendarSync, scheduleMeetingJobs, unscheduleMeetingJobs } from "./jobs.ts";
+import { askLeaveApproval } from "./leave.ts";
 import {
   attendanceOf, cancelMeeting, rescheduleMeeting, setRsvp,
   type MeetingView,
@@ -58,20 +58,17 @@ export async function answerMeeting(
   const title = meetingTitle(m);
   if (!outcome.changed) return { ok: true, message: `您已回复过${rsvp === "attending" ? "参加" : "请假"} ${title}，无需重复。` };
   await refreshMeetingCards(tx, out, org, m.id, now, { onlyMember: memberId, live: true });
-  if (rsvp === "leave") await tellChairOfLeave(tx, out, org, m, memberId, reason ?? "");
+  if (rsvp === "leave") await tellChairOfLeave(tx, out, org, m, memberId, now);
   return {
     ok: true,
-    message: rsvp === "attending" ? `已记录：您将参加 ${title}（${formatDay(m.startAt, org.timezone)}${formatClock(m.startAt, org.timezone)}）。` : `已记录您的请假：${title}。`,
+    message: rsvp === "attending" ? `已记录：您将参加 ${title}（${formatDay(m.startAt, org.timezone)}${formatClock(m.startAt, org.timezone)}）。` : `已提交请假：${title}，待批准，结果会私信告诉您。`,
   };
 }
 
-async function tellChairOfLeave(tx: Tx, out: Outbox, org: OrgInfo, m: MeetingView, memberId: number, reason: string): Promise<void> {
-  // Before the first reminder the chair hears of all leave requests in one summary (leave_summary job).
+async function tellChairOfLeave(tx: Tx, out: Outbox, org: OrgInfo, m: MeetingView, memberId: number, now: Date): Promise<void> {
+  // Before the first reminder the approvers hear of all leave requests at once (leave_summary job).
   if (await tx.job.findFirst({ where: { key: leaveSummaryKey(m), status: "pending" }, select: { id: true } })) return;
-  const who = await tx.member.findUnique({ where: { id: memberId } });
-  const to = m.chair?.openId ?? (await secretaryOf(tx, org.id))?.openId;
-  if (!who || !to || to === who.openId) return;
-  await out.text({ openId: to }, `【请假】${who.name} 请假不参加 ${meetingTitle(m)}（${formatDay(m.startAt, org.timezone)}${formatClock(m.startAt, org.timezone)}）。事由：${reason.trim()}`);
+  await askLeaveApproval(tx, out, org, m, memberId, now);
 }
 
 /** Everyone expected hears privately as well as in the group (except the person who made the change). */

@@ -13,7 +13,8 @@ import {
 } from "./service.ts";
 import { formatClock, formatDay, formatWhen, humanIn } from "./time.ts";
 import { MAKEUP_TYPES } from "./types.ts";
-import { announceData, finalLine, meetingTitle, nudgeRef, refreshMeetingCards, signinCardData, signinRef, toGroup } from "./view.ts";
+import { announceData, finalLine, leaveCount, meetingTitle, nudgeRef, refreshMeetingCards, signinCardData, signinRef, toGroup } from "./view.ts";
+import { leaveApproverOf, leaveCardData } from "./leave.ts";
 
 /**
  * Everything timed about a meeting is a Job row keyed `meeting:<id>:v<revision>:<purpose>`:
@@ -41,7 +42,7 @@ export async function scheduleMeetingJobs(tx: Tx, m: MeetingView, now: Date, wit
     const runAt = new Date(m.startAt.getTime() - offset * 60_000);
     if (runAt > now) await ensureJob(tx, { key: key(m, `remind-${offset}`), kind: JOBS.remind, runAt, payload: { ...payload, offset } }, now);
   }
-  // Leave requests before the first reminder reach the chair in one text then (issue #22).
+  // Leave requests before the first reminder reach their approvers on one card each then (issues #22, #18).
   const summaryAt = new Date(m.startAt.getTime() - Math.max(...rules.reminderOffsets, 0) * 60_000);
   if (summaryAt > now) await ensureJob(tx, { key: leaveSummaryKey(m), kind: JOBS.leaveSummary, runAt: summaryAt, payload }, now);
   const { opens, closes } = signInWindow(m);
@@ -91,7 +92,7 @@ async function remindJob(ctx: JobContext): Promise<void> {
     const lines = [
       `【会议提醒】${meetingTitle(m)} 将于 ${formatDay(m.startAt, org.timezone)}${formatClock(m.startAt, org.timezone)} 召开（${humanIn(m.startAt.getTime() - ctx.now.getTime())}）。`,
       `地点：${m.place ?? "待定"}${m.topic ? `\n主题：${m.topic}` : ""}`,
-      `目前参加 ${c.attending} 人、请假 ${c.leave} 人、未回复 ${c.pending} 人（应到 ${c.expected} 人）。`,
+      `目前参加 ${c.attending} 人、请假 ${leaveCount(c)}、未回复 ${c.pending} 人（应到 ${c.expected} 人）。`,
       pending.length === 0 ? "应到人员都已回复，谢谢大家。" : stillSilent.length ? `尚未回复：${namesOf(stillSilent)}。请在通知卡片上回复参加或请假。` : "尚未回复的同志已收到私信提醒，请在通知卡片上回复参加或请假。",
     ];
     await toGroup(tx, out, org, m, lines.join("\n"));
@@ -118,19 +119,19 @@ function namesOf(rows: Array<{ name: string }>): string {
   return rows.length > NAMES_SHOWN ? `${shown} 等 ${rows.length} 人` : shown;
 }
 
+/** Before the first reminder: each approver gets one card with every 请假 of the meeting waiting for them. */
 async function leaveSummaryJob(ctx: JobContext): Promise<void> {
   await ctx.commit(async (tx, out) => {
     const found = await current(tx, ctx.payload);
     if (!found) return;
     const { m, org } = found;
-    const leave = (await attendanceOf(tx, m.id)).filter((r) => r.expected && r.rsvp === "leave");
-    const to = m.chair?.openId ?? (await secretaryOf(tx, org.id))?.openId;
-    if (!leave.length || !to) return;
-    await out.forOrg(org.id).text(
-      { openId: to },
-      `【请假汇总】${meetingTitle(m)}（${formatDay(m.startAt, org.timezone)}${formatClock(m.startAt, org.timezone)}）已请假 ${leave.length} 人：` +
-        `${leave.map((r) => `${r.name}（${r.leaveReason?.trim() || "未写事由"}）`).join("、")}。此后再有请假会逐一告诉您。`,
-    );
+    const waiting = (await attendanceOf(tx, m.id)).filter((r) => r.expected && r.rsvp === "leave" && r.leaveDecision === "pending");
+    const approvers = new Map<number, { id: number; openId: string; name: string }>();
+    for (const r of waiting) {
+      const a = await leaveApproverOf(tx, m, r.memberId);
+      if (a) approvers.set(a.id, a);
+    }
+    for (const a of approvers.values()) await out.forOrg(org.id).card({ openId: a.openId }, "meeting-leave-approval", await leaveCardData(tx, org, m, a, ctx.now));
   });
 }
 

@@ -5,7 +5,7 @@ import { MEETING_TYPES, TYPE_LABEL, type MeetingType } from "./types.ts";
 
 /** A branch's MeetingRules row: read through effectiveRules (rules.ts), written here. */
 
-async function upsert(tx: Tx, orgId: number, data: { frequencies?: string; themeDay?: number | null; reminderOffsets?: string }, by: string, now: Date) {
+async function upsert(tx: Tx, orgId: number, data: { frequencies?: string; themeDay?: number | null; reminderOffsets?: string; leaveApproverId?: number | null }, by: string, now: Date) {
   await tx.meetingRules.upsert({
     where: { orgId },
     create: { orgId, ...data, updatedBy: by, updatedAt: now },
@@ -28,10 +28,22 @@ export async function saveReminderOffsets(tx: Tx, orgId: number, offsets: number
 }
 
 export async function resetRules(tx: Tx, orgId: number, by: string, now: Date): Promise<void> {
-  await upsert(tx, orgId, { frequencies: "{}", themeDay: null, reminderOffsets: "[1440,60]" }, by, now);
+  await upsert(tx, orgId, { frequencies: "{}", themeDay: null, reminderOffsets: "[1440,60]", leaveApproverId: null }, by, now);
 }
 
-export function formatRulesText(rules: BranchRules, withCommittee: boolean): string {
+/** Who approves 请假 (null: the secretary again). */
+export async function saveLeaveApprover(tx: Tx, orgId: number, memberId: number | null, by: string, now: Date): Promise<void> {
+  await upsert(tx, orgId, { leaveApproverId: memberId }, by, now);
+}
+
+/** The name of the person the branch chose to approve 请假, if any (and still on the roster). */
+export async function leaveApproverName(tx: Tx, orgId: number): Promise<string | undefined> {
+  const row = await tx.meetingRules.findUnique({ where: { orgId }, select: { leaveApproverId: true } });
+  if (!row?.leaveApproverId) return undefined;
+  return (await tx.member.findFirst({ where: { id: row.leaveApproverId, orgId, active: true }, select: { name: true } }))?.name;
+}
+
+export function formatRulesText(rules: BranchRules, withCommittee: boolean, leaveApprover?: string): string {
   const lines = MEETING_TYPES.filter((t) => withCommittee || t !== "branch_committee_meeting").map((t) => {
     const adjustable = ALLOWED_FREQUENCIES[t].length > 1 ? `（可选：${ALLOWED_FREQUENCIES[t].map((f) => FREQUENCY_LABEL[f]).join("、")}）` : "";
     const day = t === "theme_party_day" ? (rules.themeDay ? `，固定在每月 ${rules.themeDay} 日` : "，日期未固定") : "";
@@ -45,7 +57,8 @@ export function formatRulesText(rules: BranchRules, withCommittee: boolean): str
     "- 民主评议党员：每年一次",
     `- 提醒：${reminders}`,
     "- 签到：会前 15 分钟开放，开始后 30 分钟关闭",
-    "书记可调整，例如：/会议规则 党课 每月、/会议规则 主题党日 每月5日、/会议规则 提醒 1天 2小时、/会议规则 默认",
+    `- 请假审批：${leaveApprover ?? "书记"}（党小组会由组长审批；审批人本人请假时由书记、副书记或其他支委审批）`,
+    "书记可调整，例如：/会议规则 党课 每月、/会议规则 主题党日 每月5日、/会议规则 提醒 1天 2小时、/会议规则 请假审批 @张红、/会议规则 默认",
   ].join("\n");
 }
 

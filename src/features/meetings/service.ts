@@ -7,7 +7,7 @@ import { formatInput, formatWhen, humanIn } from "./time.ts";
 import { hasCommittee, effectiveRules, type BranchRules } from "./rules.ts";
 import {
   AUDIENCE, DEFAULT_DURATION, MAKEUP_TYPES, TYPE_LABEL,
-  type FinalStatus, type MeetingStatus, type MeetingType, type Rsvp,
+  type FinalStatus, type LeaveDecision, type MeetingStatus, type MeetingType, type Rsvp,
 } from "./types.ts";
 
 /** Meetings, attendance and rules in the database: plain data in, plain data out. */
@@ -54,6 +54,8 @@ export interface AttendanceView {
   expected: boolean;
   rsvp: Rsvp | null;
   leaveReason: string | null;
+  /** 请假 approval: pending until the approver decides (issue #18 item 4). */
+  leaveDecision: LeaveDecision | null;
   signedInAt: Date | null;
   final: FinalStatus | null;
   makeupRequired: boolean;
@@ -140,6 +142,7 @@ export async function attendanceOfMany(tx: Tx, meetingIds: number[]): Promise<Ma
     expected: r.expected,
     rsvp: (r.rsvp as Rsvp | null) ?? null,
     leaveReason: r.leaveReason,
+    leaveDecision: (r.leaveDecision as LeaveDecision | null) ?? null,
     signedInAt: r.signedInAt,
     final: (r.final as FinalStatus | null) ?? null,
     makeupRequired: r.makeupRequired,
@@ -152,6 +155,8 @@ export interface AttendanceCounts {
   expected: number;
   attending: number;
   leave: number;
+  /** 请假 not yet approved or declined (before the meeting ends). */
+  leaveAwaiting: number;
   pending: number;
   signedIn: number;
   present: number;
@@ -167,6 +172,7 @@ export function countAttendance(rows: AttendanceView[]): AttendanceCounts {
     expected: expected.length,
     attending: expected.filter((r) => r.rsvp === "attending").length,
     leave: expected.filter((r) => (r.final ? r.final === "leave" : r.rsvp === "leave")).length,
+    leaveAwaiting: expected.filter((r) => !r.final && r.rsvp === "leave" && r.leaveDecision === "pending").length,
     pending: expected.filter((r) => !r.rsvp).length,
     signedIn: expected.filter((r) => r.signedInAt).length,
     present: present.length,
@@ -467,7 +473,9 @@ export async function setRsvp(tx: Tx, meeting: MeetingView, memberId: number, rs
   const previous = (row.rsvp as Rsvp | null) ?? null;
   const changed = previous !== rsvp || (rsvp === "leave" && row.leaveReason !== cleanReason);
   if (changed) {
-    await tx.meetingAttendance.update({ where: { id: row.id }, data: { rsvp, leaveReason: cleanReason, rsvpAt: now } });
+    // A new 请假 (or a new reason) waits for the approver again; 参加 clears the request.
+    const decision = rsvp === "leave" ? { leaveDecision: "pending", leaveDecidedBy: null, leaveDecidedAt: null } : { leaveDecision: null, leaveDecidedBy: null, leaveDecidedAt: null };
+    await tx.meetingAttendance.update({ where: { id: row.id }, data: { rsvp, leaveReason: cleanReason, rsvpAt: now, ...decision } });
   }
   return { kind: "recorded", previous, changed };
 }
@@ -641,7 +649,9 @@ export async function finalizeAttendance(tx: Tx, meeting: MeetingView, now: Date
   // who joined the branch during the meeting is not marked absent from it.
   const rows = await tx.meetingAttendance.findMany({ where: { meetingId: meeting.id }, include: { member: true } });
   for (const r of rows) {
-    const final: FinalStatus | null = !r.expected ? (r.signedInAt ? "present" : null) : r.signedInAt ? "present" : r.rsvp === "leave" ? "leave" : "absent";
+    // A declined 请假 is no leave; one still waiting counts as leave (the approver did not decide).
+    const onLeave = r.rsvp === "leave" && r.leaveDecision !== "declined";
+    const final: FinalStatus | null = !r.expected ? (r.signedInAt ? "present" : null) : r.signedInAt ? "present" : onLeave ? "leave" : "absent";
     await tx.meetingAttendance.update({
       where: { id: r.id },
       data: { final, memberClass: r.member.memberClass, makeupRequired: !!final && final !== "present" && MAKEUP_TYPES.has(meeting.type) },

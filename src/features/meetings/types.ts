@@ -13,6 +13,7 @@ export type MeetingType = (typeof MEETING_TYPES)[number];
 export type MeetingStatus = "scheduled" | "cancelled" | "held";
 export type Rsvp = "attending" | "leave";
 export type FinalStatus = "present" | "leave" | "absent";
+export type LeaveDecision = "pending" | "approved" | "declined";
 
 export const TYPE_LABEL: Record<MeetingType, string> = {
   branch_general_meeting: "支部党员大会",

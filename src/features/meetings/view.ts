@@ -4,7 +4,7 @@ import { cardUpdatable, type Outbox } from "../../app/outbox.ts";
 import { quorumSentence } from "./quorum.ts";
 import { CELL_LABEL, CELL_MARK, cellMark, FREQUENCY_LABEL, type Plan, type PlanRow } from "./rules.ts";
 import {
-  AUDIENCE_LABEL, attendanceOf, countAttendance, loadMeeting, meetingQuorum, quorumKind, signInWindow, type QuorumView,
+  AUDIENCE_LABEL, attendanceOf, countAttendance, loadMeeting, meetingQuorum, quorumKind, signInWindow, type QuorumView, type AttendanceCounts,
   type AttendanceView, type MeetingView,
 } from "./service.ts";
 import { formatClock, formatDay, formatWhen } from "./time.ts";
@@ -56,6 +56,11 @@ function stateOf(org: OrgInfo, m: MeetingView, now: Date): { stateLine: string; 
   return { stateLine: "", stateColor: "grey", color: "red" };
 }
 
+/** "3 人（待批 1）": 请假 counts name the requests still waiting for approval. */
+export function leaveCount(c: AttendanceCounts): string {
+  return `${c.leave} 人${c.leaveAwaiting ? `（待批 ${c.leaveAwaiting}）` : ""}`;
+}
+
 export function finalLine(rows: AttendanceView[]): string {
   const c = countAttendance(rows);
   return `实到 ${c.present} 人（正式党员 ${c.presentFull}，预备党员 ${c.presentProbationary}）· 请假 ${c.leave} 人 · 缺席 ${c.absent} 人（应到 ${c.expected} 人）`;
@@ -70,13 +75,15 @@ function personalTitle(m: MeetingView, me: AttendanceView | undefined): string |
   return me.rsvp === "attending" ? "已回复参加" : "已请假";
 }
 
+const LEAVE_STATE = { pending: "待批准", approved: "已批准", declined: "未批准，请按时参加" } as const;
+
 /** Whom a personal card speaks to, and what he or she answered. */
 function personalLine(m: MeetingView, me: AttendanceView | undefined): string {
   if (!me) return "";
   if (m.status === "cancelled") return "本次会议已取消，无需参加。";
   if (m.status === "held") return me.final ? `您的考勤：${{ present: "出席", leave: "请假", absent: "缺席" }[me.final]}` : "";
   if (me.rsvp === "attending") return "您已回复：参加。如有变化，可改为请假。";
-  if (me.rsvp === "leave") return `您已请假：${me.leaveReason ?? ""}。如能参加，可改为参加。`;
+  if (me.rsvp === "leave") return `您已请假：${me.leaveReason ?? ""}（${LEAVE_STATE[me.leaveDecision ?? "pending"]}）。如能参加，可改为参加。`;
   return "您还没有回复，请选择参加或请假（请假须写明事由）。";
 }
 
@@ -93,6 +100,7 @@ export function announceData(org: OrgInfo, m: MeetingView, rows: AttendanceView[
     details: details(org, m, c.expected, now),
     scheduled: m.status === "scheduled" && !opts.me,
     counts: c,
+    leaveCount: leaveCount(c),
     leaveNames: rows.filter((r) => r.expected && r.rsvp === "leave").map((r) => r.name).join("、"),
     held: held && !opts.me,
     finalLine: held ? finalLine(rows) : "",
@@ -228,7 +236,7 @@ export function listSub(m: MeetingView, rows: AttendanceView[], now: Date): stri
   if (m.status === "held") return `已召开：实到 ${c.present} 人（应到 ${c.expected}）`;
   if (m.endAt <= now) return "已结束，考勤整理中";
   if (m.startAt <= now) return `进行中：已签到 ${c.signedIn} 人（应到 ${c.expected}）`;
-  return `参加 ${c.attending} · 请假 ${c.leave} · 未回复 ${c.pending}（应到 ${c.expected}）`;
+  return `参加 ${c.attending} · 请假 ${leaveCount(c).replace(" 人", "")} · 未回复 ${c.pending}（应到 ${c.expected}）`;
 }
 
 export function typeOptions(includeCommittee: boolean) {

@@ -49,6 +49,7 @@ export const ACTION_REFUSALS: readonly RegExp[] = [
   /由.+验收，您不能验收。$/,
   /^是否公开个人整改事项由支委决定/,
   /请由其他同志核验（回避）。$/,
+  /^这条请假不由您审批/,
 ];
 
 export const isRefusal = (text: string, patterns: readonly RegExp[]) => patterns.some((p) => p.test(text));
