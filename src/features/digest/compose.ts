@@ -48,6 +48,8 @@ export interface CommitteeRow {
 export interface CommitteeExtras {
   groups: Array<{ type: string; count: number; lines: string[] }>;
   structure: string[];
+  /** Branches whose recorded 议题 are mostly 业务 (issue #18 item 5). */
+  mostlyBusiness?: string[];
 }
 
 /** Roll-up values that need nobody's attention: a branch's line leaves them out. */
@@ -92,6 +94,9 @@ export function committeeDigestCard(committee: OrgInfo, period: Period, rows: Co
       : `其余 ${fine.length} 个支部本期各项要求均已落实或尚在期限内。`,
     indicatorGroups: (extras?.groups ?? []).map((g) => ({ ...g, blocks: chunks(g.lines.map((l) => `- ${l}`)) })),
     structure: extras?.structure ?? [],
+    mostlyBusiness: extras?.mostlyBusiness ?? [],
+    // One markdown element, escaped here (branch names come from chat titles).
+    mostlyBusinessBlock: (extras?.mostlyBusiness ?? []).map((l) => `- ${escapeMarkdown(l)}`).join("\n"),
     generatedAt: formatDateTime(now, tz),
   };
 }

@@ -12,6 +12,7 @@ import { branchDigestCard, committeeDigestCard } from "./compose.ts";
 import type { WarningRules } from "./warnings.ts";
 import { syncWarnings } from "./warnings.ts";
 import { branchIndicators, indicatorGroups, memberStructure } from "./indicators.ts";
+import { agendaMix, mostlyBusiness, type AgendaMix } from "../minutes/agenda.ts";
 
 export const TICK_JOB = "digest.tick";
 export const INVITE_JOB = "digest.invite";
@@ -211,11 +212,22 @@ async function sendDigests(tx: Tx, out: Outbox, orgs: OrgInfo[], period: Period,
  * Year-to-date indicators for all children at once (bounded queries), then per committee the
  * groups by secretary type and the member structure.
  */
+const MAX_MIXED_LINES = 10;
+
+/** Branches whose recorded 议题 this year are mostly 业务 (issue #18 item 5), by name, as facts to ask about. */
+function mostlyBusinessLines(mine: OrgInfo[], mix: Map<number, AgendaMix>): string[] {
+  const found = mine.filter((b) => mostlyBusiness(mix.get(b.id))).sort((a, b) => a.name.localeCompare(b.name, "zh"));
+  const lines = found.slice(0, MAX_MIXED_LINES).map((b) => `${b.name}：今年会议记录的议题 ${mix.get(b.id)!.items} 项，其中业务工作 ${mix.get(b.id)!.business} 项`);
+  if (found.length > MAX_MIXED_LINES) lines.push(`另有 ${found.length - MAX_MIXED_LINES} 个支部，发送 /导出 查看台账。`);
+  return lines;
+}
+
 export async function committeeExtras(tx: Tx, children: OrgInfo[], now: Date) {
   const tz = children[0]?.timezone ?? "Asia/Shanghai";
   const year = periodContaining(now, tz, "year");
   const ind = children.length ? await branchIndicators(tx, children, year.start, now) : new Map();
-  return async (mine: OrgInfo[]) => ({ groups: indicatorGroups(mine, ind), structure: mine.length ? await memberStructure(tx, mine) : [] });
+  const mix = children.length ? await agendaMix(tx, children.map((c) => c.id), year.start, now) : new Map();
+  return async (mine: OrgInfo[]) => ({ groups: indicatorGroups(mine, ind), structure: mine.length ? await memberStructure(tx, mine) : [], mostlyBusiness: mostlyBusinessLines(mine, mix) });
 }
 
 /** Once a day: evaluate every warning rule for all organisations. */

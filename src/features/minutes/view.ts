@@ -39,7 +39,7 @@ export interface FormCardOptions {
 }
 
 const HINTS = {
-  agenda: "本次会议的议题，多个议题可分行写",
+  agenda: "本次会议的议题，多个议题可分行写；行政、业务工作的议题在行首写「业务：」",
   discussion: "传达学习的内容、与会同志的主要发言、主持人小结（每栏最多 1000 字，写不下可点「续写」）",
   keyPoints: "党课的主要内容和要点（每栏最多 1000 字，写不下可点「续写」）",
   resolution: "决议内容",
