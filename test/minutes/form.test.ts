@@ -120,7 +120,7 @@ describe("buildContent", () => {
   });
 
   it("accepts a Feishu doc link instead of long text, but only a real link", () => {
-    const f = facts("theme_party_day");
+    const f = facts("party_group_meeting");
     expect(buildContent(f, complete(f, { discussion: [], docUrl: "https://x.feishu.cn/docx/abc" }), OPTS).ok).toBe(true);
     const bad = buildContent(f, complete(f, { discussion: [], docUrl: "见群文件" }), OPTS);
     expect(bad.ok ? [] : bad.problems).toEqual(["飞书文档链接「见群文件」不是网址，请粘贴以 https:// 开头的链接", "讨论摘要（或填写飞书文档链接）"]);

@@ -7,7 +7,7 @@ import { attendanceOf, countAttendance, loadMeeting, meetingQuorum, type Attenda
 import { TYPE_LABEL } from "../meetings/types.ts";
 import { meetingTitle } from "../meetings/view.ts";
 import { emptyState, resolutionEmpty, SHORT_MAX, type FormState } from "./form.ts";
-import type { ActionRecord, AttendanceRecord, MinutesContent, NamedPerson, QuorumRecord, ResolutionRecord } from "./types.ts";
+import type { ActionRecord, AttendanceRecord, MinutesContent, NamedPerson, QuorumRecord, ResolutionRecord, ThemeDayRecord } from "./types.ts";
 
 /** Everything a record takes from its meeting: header, attendance from sign-in, quorum, the roster. */
 export interface MeetingFacts {
@@ -32,6 +32,27 @@ export async function loadFacts(tx: Tx, meetingId: number): Promise<MeetingFacts
 }
 
 export const isLesson = (f: Pick<MeetingFacts, "meeting">) => f.meeting.type === "party_lesson";
+export const isThemeDay = (f: Pick<MeetingFacts, "meeting">) => f.meeting.type === "theme_party_day";
+
+/** Links separated by spaces, commas or new lines. */
+function links(text: string): string[] {
+  return text.split(/[\s,，、]+/).map((x) => x.trim()).filter(Boolean);
+}
+
+/**
+ * The 主题党日's "六有" (issue #18 item 2): 有主题 (the agenda), 有方案, 有签到 (attendance), 有记录
+ * (the discussion), 有照片 and 有后续 (a follow-up item). Without them the day is not counted as held.
+ */
+function checkThemeDay(s: FormState, problems: string[]): ThemeDayRecord {
+  if (!s.themePlan.trim()) problems.push("活动方案（主题党日「六有」：有方案）");
+  if (s.themeMaterial && !isUrl(s.themeMaterial)) problems.push(`主题材料链接「${s.themeMaterial.slice(0, 40)}」不是网址，请粘贴以 https:// 开头的链接`);
+  const photos = links(s.photos);
+  const notUrl = photos.find((p) => !isUrl(p));
+  if (!photos.length) problems.push("活动照片链接（主题党日「六有」：有照片；可把照片传到飞书云文档或相册后粘贴链接）");
+  else if (notUrl) problems.push(`照片链接「${notUrl.slice(0, 40)}」不是网址，请粘贴以 https:// 开头的链接`);
+  if (!s.actions.some((a) => a.text.trim())) problems.push("后续事项（主题党日「六有」：有后续，至少写一项，如成果转化、问题整改）");
+  return { plan: s.themePlan.trim(), materialUrl: s.themeMaterial.trim() || null, photos };
+}
 /** Votes are recorded where the rules count them: 党员大会 and 支委会. */
 export const takesVotes = (f: Pick<MeetingFacts, "quorum">) => f.quorum.applies;
 
@@ -131,10 +152,11 @@ export function buildContent(f: MeetingFacts, s: FormState, opts: BuildOptions):
     if (parts(s.keyPoints).length === 0 && !hasDoc) problems.push("党课主要内容（要点），或填写飞书文档链接");
     lesson = { lecturer, title: s.lessonTitle.trim(), materialUrl: s.materialUrl.trim() || null, keyPoints: parts(s.keyPoints) };
   } else {
-    if (!s.agenda.trim()) problems.push("议题");
+    if (!s.agenda.trim()) problems.push(isThemeDay(f) ? "活动主题" : "议题");
     if (parts(s.discussion).length === 0 && !hasDoc) problems.push("讨论摘要（或填写飞书文档链接）");
   }
 
+  const themeDay = isThemeDay(f) ? checkThemeDay(s, problems) : null;
   const resolutions = s.resolutions
     .map((r, i) => ({ r, n: i + 1 }))
     .filter(({ r }) => !resolutionEmpty(r))
@@ -172,6 +194,7 @@ export function buildContent(f: MeetingFacts, s: FormState, opts: BuildOptions):
       docUrl: hasDoc ? s.docUrl.trim() : null,
       observers: s.observers.trim().slice(0, SHORT_MAX) || null,
       lesson,
+      themeDay,
       resolutions: resolutions.filter((r): r is ResolutionRecord => r !== null),
       actions: actions.filter((a): a is ActionRecord => a !== null),
     },

@@ -49,6 +49,10 @@ export interface FormState {
   lessonTitle: string;
   materialUrl: string;
   keyPoints: string[];
+  /** 主题党日: the activity plan, the theme material link, the photo links (as typed). */
+  themePlan: string;
+  themeMaterial: string;
+  photos: string;
   resolutions: ResolutionInput[];
   actions: ActionInput[];
   /** Why a confirmed record is amended. */
@@ -77,6 +81,7 @@ export function emptyState(): FormState {
   return {
     place: "", chairOpenId: "", agenda: "", discussion: [], docUrl: "", observers: "",
     lecturerOpenId: "", lessonTitle: "", materialUrl: "", keyPoints: [],
+    themePlan: "", themeMaterial: "", photos: "",
     resolutions: [], actions: [], reason: "",
   };
 }
@@ -157,6 +162,9 @@ export function parseForm(form: Record<string, unknown>, layout: Layout, previou
     lessonTitle: str(form.l_title),
     materialUrl: str(form.l_material).trim(),
     keyPoints: list(range(layout.keyPoints).map((i) => long(form[`k${i}`], previous.keyPoints[i - 1])), previous.keyPoints, blank),
+    themePlan: long(form.t_plan, previous.themePlan),
+    themeMaterial: str(form.t_material).trim(),
+    photos: str(form.t_photos).trim(),
     resolutions: list(
       range(layout.resolutions).map((i) => ({
         text: long(form[`r${i}_text`], previous.resolutions[i - 1]?.text),
@@ -203,6 +211,9 @@ export function stateFromContent(c: MinutesContent): FormState {
     lessonTitle: c.lesson?.title ?? "",
     materialUrl: c.lesson?.materialUrl ?? "",
     keyPoints: [...(c.lesson?.keyPoints ?? [])],
+    themePlan: c.themeDay?.plan ?? "",
+    themeMaterial: c.themeDay?.materialUrl ?? "",
+    photos: (c.themeDay?.photos ?? []).join(" "),
     resolutions: c.resolutions.map((r) => ({
       text: r.text, yes: votes(r.votes?.for), no: votes(r.votes?.against), abstain: votes(r.votes?.abstain),
       method: r.method ?? "", matter: r.matter && r.matter !== "general" ? r.matter : "", written: r.written ? String(r.written) : "", dissent: r.dissent ?? "",

@@ -74,6 +74,17 @@ export interface ActionRecord {
   dueOn: string;
 }
 
+/**
+ * A 主题党日's "六有" beyond what every record has (theme = agenda, sign-in = attendance, notes =
+ * discussion, follow-up = actions): the activity plan, the theme material and photos as evidence.
+ */
+export interface ThemeDayRecord {
+  plan: string;
+  materialUrl: string | null;
+  /** Links to the photos (a Feishu album, cloud doc or image links). */
+  photos: string[];
+}
+
 export interface LessonRecord {
   lecturer: NamedPerson | null;
   title: string;
@@ -110,6 +121,8 @@ export interface MinutesContent {
   /** 列席 / 到会指导 persons; absent in versions recorded before the field existed. */
   observers?: string | null;
   lesson: LessonRecord | null;
+  /** 主题党日 only; absent in versions recorded before the field existed. */
+  themeDay?: ThemeDayRecord | null;
   resolutions: ResolutionRecord[];
   actions: ActionRecord[];
 }

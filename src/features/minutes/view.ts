@@ -5,7 +5,7 @@ import { finalLine, meetingTitle } from "../meetings/view.ts";
 import { formatWhen, formatDay, zoned } from "../meetings/time.ts";
 import { TYPE_LABEL } from "../meetings/types.ts";
 import { exclusionsSentence, pendingSentence } from "../meetings/service.ts";
-import { isLesson, pickerPeople, presentVotersLabel, takesVotes, type MeetingFacts } from "./content.ts";
+import { isLesson, isThemeDay, pickerPeople, presentVotersLabel, takesVotes, type MeetingFacts } from "./content.ts";
 import { CAPS, CLEAR_WORD, packLayout, savedPreview, type FormState, type Layout } from "./form.ts";
 import type { MinutesView, VersionView } from "./service.ts";
 import { STATUS_LABEL, VERSION_KIND_LABEL, VOTE_METHOD_LABEL, type MinutesContent, type ResolutionRecord } from "./types.ts";
@@ -36,6 +36,12 @@ export interface FormCardOptions {
   canGrow?: (w: keyof Layout) => boolean;
   errors?: string[];
   note?: string;
+}
+
+/** The 主题党日's plan, material and photos on the form (the plan may be long: a compact card previews it). */
+function themeDayFields(s: FormState, text: (value: string | undefined, hint: string) => { value: string | undefined; hint: string }) {
+  const plan = text(s.themePlan, "活动安排：时间、地点、流程、分工");
+  return { themePlan: plan.value, themePlanHint: plan.hint, themeMaterial: orUndefined(s.themeMaterial), photos: orUndefined(s.photos) };
 }
 
 const HINTS = {
@@ -98,7 +104,10 @@ export function formCardData(f: MeetingFacts, s: FormState, layout: Layout, opts
     keyPoints: Array.from({ length: layout.keyPoints }, (_, i) => ({ name: `k${slot(i)}`, label: i === 0 ? "主要内容（要点）" : `主要内容（续 ${slot(i)}）`, ...text(s.keyPoints[i], HINTS.keyPoints) })),
     moreKeyPoints: isLesson(f) ? more("keyPoints") : undefined,
     agenda: agenda.value,
-    agendaHint: agenda.hint,
+    agendaHint: isThemeDay(f) ? "本次主题党日的主题" : agenda.hint,
+    agendaLabel: isThemeDay(f) ? "活动主题（有主题）" : "议题",
+    themeDay: isThemeDay(f),
+    ...themeDayFields(s, text),
     discussion: Array.from({ length: layout.discussion }, (_, i) => ({
       name: `d${slot(i)}`,
       label: i === 0 ? (isLesson(f) ? "交流讨论（可选）" : "讨论摘要") : `讨论摘要（续 ${slot(i)}）`,
@@ -209,7 +218,13 @@ export function recordSections(
       title: "党课",
       lines: [`题目：${c.lesson.title || "缺项"}`, `课件/材料：${c.lesson.materialUrl ?? "无"}`, ...(c.lesson.keyPoints.length ? c.lesson.keyPoints : [c.docUrl ? "见飞书文档" : "缺项"])],
     });
-  } else sections.push({ title: "议题", lines: [c.agenda || "缺项"] });
+  } else sections.push({ title: c.themeDay ? "活动主题" : "议题", lines: [c.agenda || "缺项"] });
+  if (c.themeDay) {
+    sections.push({
+      title: "活动方案与材料",
+      lines: [c.themeDay.plan || "缺项", `主题材料：${c.themeDay.materialUrl ?? "无"}`, `活动照片：${c.themeDay.photos.join(" ") || "缺项"}`],
+    });
+  }
   if (!c.lesson || c.discussion.length) {
     sections.push({ title: c.lesson ? "交流讨论" : "讨论摘要", lines: c.discussion.length ? c.discussion : [c.docUrl ? "见飞书文档" : "缺项"] });
   }
