@@ -81,6 +81,9 @@ function matrix(): Row[] {
     { say: `/补课 #${held.seq} @陈静`, mentions: [p.m2], allow: 支委 },
     { say: `/考勤 #${held.seq}`, allow: 支委 },
     { say: "/不计应到", allow: 支委 },
+    { say: "/主题库", allow: 党员 },
+    { say: "/主题库 新增 重温入党誓词", allow: 支委 },
+    { say: "/会议规则 请假审批 书记", allow: 书记 },
     { say: "/会议规则", allow: 党员 },
     { say: "/会议规则 主题党日 每月5日", allow: 书记 },
     // 周报与预警

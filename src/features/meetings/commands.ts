@@ -11,6 +11,7 @@ import { yearPlan } from "./plan.ts";
 import {
   ALLOWED_FREQUENCIES, FREQUENCY_LABEL, FREQUENCY_WORDS, hasCommittee,
 } from "./rules.ts";
+import { themesCommand } from "./themes.ts";
 import { formatRulesText, leaveApproverName, resetRules, saveFrequency, saveLeaveApprover, saveReminderOffsets, saveThemeDay } from "./rules-store.ts";
 import {
   EXCLUSION_GROUNDS, approvalText, exclusionChoices, exclusionGroundOf, attendanceOf, attendanceOfMany, correctAttendance, createMeeting, fullMemberCount, listExclusions,
@@ -396,5 +397,6 @@ export function registerMeetingCommands(bot: Bot, deps: FlowDeps): void {
     .command({ name: "补课", aliases: ["makeup"], group: GROUP, summary: "查看或登记补课（支委可为他人登记）", usage: "/补课 [#编号] [@成员]", example: "/补课 #12", permission: "member", scope: "any", access: "查看、登记本人补课：党员；为他人登记：支委", run: makeupCommand })
     .command({ name: "考勤", aliases: ["attendance"], group: GROUP, summary: "查看会议考勤明细（私信），或会后更正考勤", usage: "/考勤 #编号 [@成员 出席|请假|缺席]", example: ATTENDANCE_EXAMPLE, permission: "committee", scope: "branch", run: attendanceCommand })
     .command({ name: "不计应到", aliases: ["exclude"], group: GROUP, summary: "登记不计入党员大会应到人数的党员（五种情形）", usage: "/不计应到 [@成员 <情形> <批准的上级党组织> <批准日期> [说明] | 撤销 @成员]", example: EXCLUDE_EXAMPLE, permission: "committee", scope: "any", run: exclusionCommand })
+    .command({ name: "主题库", aliases: ["themes"], group: GROUP, summary: "主题党日的主题库：查看，支委新增、删除（安排主题党日时须先定主题）", usage: "/主题库 [新增 <主题> | 删除 <编号>]", example: "/主题库 新增 重温入党誓词，参观党史馆", permission: "member", scope: "branch", access: "查看：党员；新增、删除：支委", run: themesCommand })
     .command({ name: "会议规则", aliases: ["rules"], group: GROUP, summary: "查看或调整会议频次、主题党日日期、提醒时间、请假审批人", usage: "/会议规则 [<类型> <频次> | 主题党日 每月N日 | 提醒 1天 1小时 | 请假审批 @支委 | 默认]", example: RULES_EXAMPLE, permission: "member", scope: "branch", access: "查看：党员；调整：书记、副书记", run: rulesCommand });
 }

@@ -4,6 +4,7 @@ import { clip } from "../../app/args.ts";
 import { PermissionError, UsageError, type OrgInfo } from "../../app/context.ts";
 import { isCommittee, type Actor, type MemberClass } from "../../app/roles.ts";
 import { formatInput, formatWhen, humanIn } from "./time.ts";
+import { markThemeUsed, themeMissingMessage } from "./themes.ts";
 import { hasCommittee, effectiveRules, type BranchRules } from "./rules.ts";
 import {
   AUDIENCE, DEFAULT_DURATION, MAKEUP_TYPES, TYPE_LABEL,
@@ -371,6 +372,8 @@ export async function checkDraft(tx: Tx, org: OrgInfo, draft: MeetingDraft, acto
   requireManage(actor, draft.type, group?.leaderId ?? null);
   const end = draftEnd(draft);
   await checkTime(tx, org, draft.start, end, now);
+  // A 主题党日's theme is chosen before the day (issue #18 item 2).
+  if (draft.type === "theme_party_day" && !draft.topic?.trim()) throw new UsageError(await themeMissingMessage(tx, org.id), "/安排 主题党日 下周五 09:00 党员活动室 重温入党誓词");
   return end;
 }
 
@@ -403,6 +406,7 @@ export async function createMeeting(tx: Tx, org: OrgInfo, draft: MeetingDraft, a
   });
   const meeting = (await loadMeeting(tx, created.id))!;
   await syncExpected(tx, meeting);
+  if (meeting.type === "theme_party_day") await markThemeUsed(tx, org.id, meeting.topic, meeting.id);
   return { meeting, notes: await schedulingNotes(tx, org, meeting, draft.recorderId !== undefined, now) };
 }
 
