@@ -171,6 +171,7 @@ function matrix(): ActionRow[] {
     { action: "orglife.opinion", place: "private", value: (o) => ({ s: o.session }), form: () => ({ about: "branch", text: "希望多组织实地学习。" }), allow: 名单上的人 },
     { action: "orglife.opinion_form", place: "private", value: (o) => ({ s: o.session }), allow: 名单上的人 },
     { action: "orglife.talk", place: "private", value: (o) => ({ t: o.talk }), allow: ["书记", "委员", "正式党员"] }, // the pair (王建国, 陈静), or 支委
+    { action: "orglife.statement", place: "private", value: (o) => ({ s: o.session, k: "material" }), form: () => ({ text: "理论学习不够系统" }), allow: 党员 },
     { action: "orglife.problem", place: "private", value: (o) => ({ s: o.session }), form: (o) => ({ scope: "individual", owner: String(o.plainMember), problem: "学习笔记不完整", measure: "每月补写学习心得", due: "2026-04-30 +0800" }), allow: 支委 },
     // The foreign case names a card key branch 2's 朱军 already used: it must not show their entry.
     { action: "study.log", place: "private", value: (o) => ({ k: `${o.org}.authz-study` }), form: () => ({ title: "自学党章", hours: "10", day: "2026-03-01 +0800" }), allow: 党员, given: otherMembersStudy },

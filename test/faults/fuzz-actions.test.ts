@@ -70,7 +70,7 @@ beforeAll(async () => {
   // More cards to forge from: the scheduling and registration forms, an item as 支委 see it, opinion
   // cards to everyone, the problem list, a score sheet; and cards that follow a submission.
   const { s1, m2, m3, nm1 } = DEMO_PEOPLE;
-  for (const text of ["/安排", "/安排 党员大会 下周五 14:30 三楼会议室", "/整改", `/整改 #${w.b1.personalItem.seq}`, "/组织生活会 征求意见", "/组织生活会 问题清单", `/改期 #${w.b1.partyMeeting.seq} 下周四 早上7点`]) await sayOverWebhook(t, s1, w.b1.chat, text);
+  for (const text of ["/安排", "/安排 党员大会 下周五 14:30 三楼会议室", "/整改", `/整改 #${w.b1.personalItem.seq}`, "/组织生活会 征求意见", "/组织生活会 对照检查", "/组织生活会 问题清单", `/改期 #${w.b1.partyMeeting.seq} 下周四 早上7点`]) await sayOverWebhook(t, s1, w.b1.chat, text);
   await sayOverWebhook(t, s1, w.b1.chat, "/评星 @杨帆", [m3]);
   const cardTo = (openId: string, action: string) => t.botMessages(openId).filter((m) => JSON.stringify(m.content).includes(`"a":"${action}"`)).at(-1)!;
   await t.click(m2, cardTo(m2.openId, "evaluation.self"), { a: "evaluation.self", org: w.b1.org, r: w.b1.openRound }, { summary: "认真学习，按时参加组织生活。", grade: "QUALIFIED" });

@@ -8,6 +8,7 @@ import { appraisalRatioRule, appraisalYearStatus, evaluationSection, talkCoverag
 import { setAppraisalStatus } from "../meetings/index.ts";
 import { ORG_LIFE_ACTIONS } from "./org-life/actions.ts";
 import { ORG_LIFE_EXAMPLE, ORG_LIFE_USAGE, orgLifeCommand } from "./org-life/commands.ts";
+import { LOOKBACK_JOB, lookbackJob } from "./org-life/report.ts";
 
 export const GROUP = "民主评议与组织生活会";
 
@@ -34,13 +35,14 @@ export function registerEvaluation(bot: Bot, deps: { sections: DigestSections; w
     })
     .command({
       name: "组织生活会", aliases: ["orglife"], group: GROUP,
-      summary: "组织生活会准备：匿名征求意见、谈心谈话安排与跟踪、会后问题清单（生成整改事项）",
+      summary: "组织生活会：匿名征求意见、谈心谈话、对照检查材料、会后问题清单（生成整改事项）和整改承诺、向党委报告",
       usage: ORG_LIFE_USAGE, example: ORG_LIFE_EXAMPLE,
       // 提意见 and the status: everyone on the roster; the rest: 支委 (问题清单 also the meeting's recorder).
       permission: "anyone", scope: "any", run: orgLifeCommand,
-      access: "查看准备情况：所有人；提意见：本支部名单上的人（含非党员）；征求意见、意见、谈心、会议：支委；问题清单：支委或本次组织生活会的记录人",
+      access: "查看准备情况：所有人；提意见：本支部名单上的人（含非党员）；征求意见、意见、谈心、会议、对照检查、整改承诺：支委；未交（私信名单）、报告：书记、副书记；问题清单：支委或本次组织生活会的记录人",
     });
   for (const action of [...EVALUATION_ACTIONS, ...ORG_LIFE_ACTIONS]) bot.action(action);
   bot.job(REMIND_JOB, remindJob);
   bot.job(CLOSE_JOB, closeJob);
+  bot.job(LOOKBACK_JOB, lookbackJob);
 }

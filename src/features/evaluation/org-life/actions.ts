@@ -5,6 +5,7 @@ import { renderCard } from "../../../app/cards.ts";
 import { patchIfFresh } from "../notify.ts";
 import { parsePickedDay } from "../../rectification/dates.ts";
 import { addOpinion, addProblem, isAbout, markTalkDone, sessionForCard, talksOf } from "./service.ts";
+import { statementAction } from "./statements.ts";
 import { mayRecordProblems, problemCardData, talkCardData, talkOverviewData } from "./views.ts";
 
 function who(ctx: ActionContext) {
@@ -71,5 +72,6 @@ export const ORG_LIFE_ACTIONS: ActionDef[] = [
   { name: "orglife.opinion", permission: "anyone", sensitive: true, access: "征求意见卡片「匿名提交」：本支部名单上的人（含非党员）", run: opinionAction },
   { name: "orglife.opinion_form", permission: "anyone", access: "「再提一条」：本支部名单上的人（含非党员）", run: opinionFormAction },
   { name: "orglife.talk", permission: "member", access: "谈心谈话卡片「已谈」：谈话双方或支委", run: talkAction },
+  { name: "orglife.statement", permission: "member", access: "对照检查材料、整改承诺卡片「提交」：党员本人", run: statementAction },
   { name: "orglife.problem", permission: "member", access: "问题清单卡片「记录问题并生成整改事项」：支委或本次组织生活会的记录人", run: problemAction },
 ];

@@ -5,13 +5,17 @@ import { requirePermission, resolveBranch } from "../scope.ts";
 import { ensureSession, linkMeeting, opinionsOf, planTalks, talksOf, type Session } from "./service.ts";
 import { mayRecordProblems, problemCardData, statusLines, talkCardData, talkOverviewData } from "./views.ts";
 import { echo } from "../../../app/args.ts";
+import { openStatements, statementLabel, statementProgress, type StatementKind } from "./statements.ts";
+import { reportToCommittee } from "./report.ts";
 
-export const ORG_LIFE_USAGE = "/组织生活会 [征求意见|提意见|意见|谈心|问题清单|会议 <编号>]";
+export const ORG_LIFE_USAGE = "/组织生活会 [征求意见|提意见|意见|谈心|对照检查|未交|问题清单|整改承诺|报告|会议 <编号>]";
 export const ORG_LIFE_EXAMPLE = "/组织生活会 征求意见";
 
 const HELP = [
   "支委：/组织生活会 征求意见（私信全体同志匿名意见卡片）· /组织生活会 意见（查看收集的意见，私信）",
   "支委：/组织生活会 谈心（安排谈心谈话并跟踪）· /组织生活会 问题清单（会后记录问题，生成整改事项）",
+  "支委：/组织生活会 对照检查（会前私信党员对照检查材料卡片）· /组织生活会 整改承诺（会后私信整改承诺卡片）",
+  "书记：/组织生活会 未交（私信未提交的名单）· /组织生活会 报告（会后向党委报告，三个月后整改回头看）",
   "支委：/组织生活会 会议 12（关联第 12 号会议）· 所有人：/组织生活会 提意见（再要一张意见卡片）",
 ];
 
@@ -63,6 +67,29 @@ async function problems(ctx: CommandContext, org: OrgInfo, actor: Actor | undefi
   if (ctx.message.chatType === "group") await ctx.reply("问题清单卡片已私信发给您（个人问题不在群里显示）。");
 }
 
+async function openStatementCards(ctx: CommandContext, org: OrgInfo, _actor: Actor, session: Session, kind: StatementKind) {
+  const sent = await openStatements(ctx.tx, ctx.out.forOrg(org.id), org, session, kind, ctx.now);
+  const label = statementLabel(kind);
+  if (sent === undefined) {
+    const p = await statementProgress(ctx.tx, org, session, kind);
+    await ctx.reply(`${label}卡片已经发过了，已提交 ${p.done.length}/${p.total} 人。书记可发送 /组织生活会 未交 私下查看未提交的名单。`);
+    return;
+  }
+  await ctx.out.forOrg(org.id).text({ chatId: org.chatId }, `【组织生活会】${label}卡片已私信发给每位党员（${sent} 人）。内容只有本人能看到，支部只统计是否提交。`);
+  if (ctx.message.chatType === "p2p") await ctx.reply("已私信发给全体党员，并在支部群里说明。");
+}
+
+/** Who has not submitted: names only to the secretary, privately; the texts never leave their authors. */
+async function missingStatements(ctx: CommandContext, org: OrgInfo, actor: Actor, session: Session) {
+  const lines = [`${session.year} 年组织生活会材料提交情况（仅您可见）：`];
+  for (const kind of ["material", "commitment"] as const) {
+    const p = await statementProgress(ctx.tx, org, session, kind);
+    lines.push(!p.opened ? `${statementLabel(kind)}：卡片尚未发出` : `${statementLabel(kind)}：已提交 ${p.done.length}/${p.total} 人${p.missing.length ? `；未提交：${p.missing.map((m) => m.name).join("、")}` : ""}`);
+  }
+  await ctx.out.forOrg(org.id).text({ openId: actor.openId }, lines.join("\n"));
+  if (ctx.message.chatType === "group") await ctx.reply("提交情况已私信发给您。");
+}
+
 export async function orgLifeCommand(ctx: CommandContext): Promise<void> {
   const [verb, ...words] = ctx.args;
   const what = `/组织生活会${verb ? ` ${verb}` : ""}`;
@@ -86,6 +113,17 @@ export async function orgLifeCommand(ctx: CommandContext): Promise<void> {
       return talks(ctx, org, requirePermission(actor, "committee", what), session);
     case "问题清单":
       return problems(ctx, org, actor, session);
+    case "对照检查":
+    case "整改承诺":
+      return openStatementCards(ctx, org, requirePermission(actor, "committee", what), session, verb === "对照检查" ? "material" : "commitment");
+    case "未交":
+      return missingStatements(ctx, org, requirePermission(actor, "secretary", what), session);
+    case "报告": {
+      requirePermission(actor, "secretary", what);
+      const { committee, lookbackAt } = await reportToCommittee(ctx.tx, ctx.out, org, session, ctx.now);
+      await ctx.reply(`已向${committee.name}报告 ${session.year} 年组织生活会情况（问题清单和整改事项）。${lookbackAt.getMonth() + 1}月${lookbackAt.getDate()}日前后助手会提示整改回头看。`);
+      return;
+    }
     case "会议": {
       requirePermission(actor, "committee", what);
       const meeting = await linkMeeting(ctx.tx, org, session, words[0]);
@@ -93,6 +131,6 @@ export async function orgLifeCommand(ctx: CommandContext): Promise<void> {
       return;
     }
     default:
-      throw new UsageError(`不认识「${echo(verb)}」。可用：征求意见、提意见、意见、谈心、问题清单、会议。`, ORG_LIFE_EXAMPLE);
+      throw new UsageError(`不认识「${echo(verb)}」。可用：征求意见、提意见、意见、谈心、对照检查、未交、问题清单、整改承诺、报告、会议。`, ORG_LIFE_EXAMPLE);
   }
 }

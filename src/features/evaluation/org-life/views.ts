@@ -1,3 +1,4 @@
+import { statementProgress } from "./statements.ts";
 import type { Tx } from "../../../db/client.ts";
 import type { OrgInfo } from "../../../app/context.ts";
 import type { Actor } from "../../../app/roles.ts";
@@ -53,17 +54,24 @@ export async function problemCardData(tx: Tx, org: OrgInfo, session: Session, no
 
 /** Counts only: safe for the group chat. */
 export async function statusLines(tx: Tx, org: OrgInfo, session: Session): Promise<string[]> {
-  const [opinions, talks, problems, meeting] = await Promise.all([
+  const [opinions, talks, problems, meeting, materials, commitments] = await Promise.all([
     tx.orgLifeOpinion.count({ where: { sessionId: session.id } }),
     talksOf(tx, session.id),
     tx.orgLifeProblem.count({ where: { sessionId: session.id } }),
     linkedMeeting(tx, org, session),
+    statementProgress(tx, org, session, "material"),
+    statementProgress(tx, org, session, "commitment"),
   ]);
+  // Counts only: who has not submitted goes to the secretary privately (/组织生活会 未交).
+  const progress = (p: typeof materials) => (p.opened ? `已提交 ${p.done.length}/${p.total} 人` : "尚未发出");
   return [
     `${org.name} ${session.year} 年组织生活会：`,
     `- 征求意见：${session.opinionsOpenedAt ? `已收到 ${opinions} 条（匿名）` : "尚未发出"}`,
     `- 谈心谈话：${talks.length ? `已谈 ${talks.filter((t) => t.doneAt).length}/${talks.length} 对` : "尚未安排"}`,
+    `- 对照检查材料：${progress(materials)}`,
     `- 问题清单：${problems ? `${problems} 条，已生成整改事项` : "尚未记录"}`,
+    `- 整改承诺：${progress(commitments)}`,
+    `- 向党委报告：${session.reportedAt ? "已报告" : "尚未报告"}`,
     `- 会议：${meeting ? `第 ${meeting.seqNo} 号（${shortTime(meeting.startAt, org.timezone)}）` : "未找到本年度的组织生活会（用 /安排 组织生活会 <日期 时间> 安排，或 /组织生活会 会议 <编号> 关联）"}`,
   ];
 }
