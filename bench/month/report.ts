@@ -43,7 +43,7 @@ A free Feishu tenant has 10,000 Open Platform calls a month for all its custom a
 
 Per branch now (committee and unattributed calls spread over the branches): ${r.byBranch.join(", ")} for the branches themselves, ${r.committee} for the committee chat, ${r.unattributed} unattributed. By endpoint per branch: ${endpoints}. By cause per branch: ${causes}. Before, the same month spent ${BEFORE.patches} card PATCHes per branch (a PATCH per answer and per sign-in, nudges PATCHed after the meeting, notices PATCHed after Lark's 14-day window and then reported as 送达失败).
 
-What changed: a click's change goes back in the click's answer; identical PATCHes are skipped; one private nudge per silent member; nudge cards are not PATCHed when the meeting ends; no PATCH past Lark's 14-day window; overdue 整改 weekly after escalation; one 请假汇总 to the chair; one warning card per rule and recipient.
+What changed: a click's change goes back in the click's answer; identical PATCHes are skipped; one private nudge per silent member; nudge cards are not PATCHed when the meeting ends; no PATCH past Lark's 14-day window; overdue 整改 weekly after escalation; one 请假 card to each approver the day before (a 请假审批 card since issue 18, the same calls); one warning card per rule and recipient.
 ${MONTH_END}`;
 }
 

@@ -58,14 +58,14 @@ export async function answerMeeting(
   const title = meetingTitle(m);
   if (!outcome.changed) return { ok: true, message: `您已回复过${rsvp === "attending" ? "参加" : "请假"} ${title}，无需重复。` };
   await refreshMeetingCards(tx, out, org, m.id, now, { onlyMember: memberId, live: true });
-  if (rsvp === "leave") await tellChairOfLeave(tx, out, org, m, memberId, now);
+  if (rsvp === "leave") await askApprovalOfLeave(tx, out, org, m, memberId, now);
   return {
     ok: true,
     message: rsvp === "attending" ? `已记录：您将参加 ${title}（${formatDay(m.startAt, org.timezone)}${formatClock(m.startAt, org.timezone)}）。` : `已提交请假：${title}，待批准，结果会私信告诉您。`,
   };
 }
 
-async function tellChairOfLeave(tx: Tx, out: Outbox, org: OrgInfo, m: MeetingView, memberId: number, now: Date): Promise<void> {
+async function askApprovalOfLeave(tx: Tx, out: Outbox, org: OrgInfo, m: MeetingView, memberId: number, now: Date): Promise<void> {
   // Before the first reminder the approvers hear of all leave requests at once (leave_summary job).
   if (await tx.job.findFirst({ where: { key: leaveSummaryKey(m), status: "pending" }, select: { id: true } })) return;
   await askLeaveApproval(tx, out, org, m, memberId, now);
