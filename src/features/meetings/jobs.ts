@@ -14,7 +14,7 @@ import {
 import { formatClock, formatDay, formatWhen, humanIn } from "./time.ts";
 import { MAKEUP_TYPES } from "./types.ts";
 import { announceData, finalLine, leaveCount, meetingTitle, nudgeRef, refreshMeetingCards, signinCardData, signinRef, toGroup } from "./view.ts";
-import { leaveApproverOf, leaveCardData } from "./leave.ts";
+import { leaveApprovers, leaveCardData } from "./leave.ts";
 
 /**
  * Everything timed about a meeting is a Job row keyed `meeting:<id>:v<revision>:<purpose>`:
@@ -126,9 +126,10 @@ async function leaveSummaryJob(ctx: JobContext): Promise<void> {
     if (!found) return;
     const { m, org } = found;
     const waiting = (await attendanceOf(tx, m.id)).filter((r) => r.expected && r.rsvp === "leave" && r.leaveDecision === "pending");
+    const approverOf = await leaveApprovers(tx, m);
     const approvers = new Map<number, { id: number; openId: string; name: string }>();
     for (const r of waiting) {
-      const a = await leaveApproverOf(tx, m, r.memberId);
+      const a = approverOf(r.memberId);
       if (a) approvers.set(a.id, a);
     }
     for (const a of approvers.values()) await out.forOrg(org.id).card({ openId: a.openId }, "meeting-leave-approval", await leaveCardData(tx, org, m, a, ctx.now));

@@ -24,19 +24,20 @@ const POST_ORDER = ["secretary", "deputy_secretary", "committee_member"];
 
 /**
  * Who decides a member's 请假: a 党小组会's leader; else the person the branch named (/会议规则
- * 请假审批); else the secretary, the deputy secretary, another 支委 — never the requester.
+ * 请假审批); else the secretary, the deputy secretary, another 支委 — never the requester. The
+ * candidates are read once per meeting; the returned function picks for each requester.
  */
-export async function leaveApproverOf(tx: Tx, m: MeetingView, requesterId: number): Promise<Person | undefined> {
+export async function leaveApprovers(tx: Tx, m: MeetingView): Promise<(requesterId: number) => Person | undefined> {
   const rules = await tx.meetingRules.findUnique({ where: { orgId: m.orgId }, select: { leaveApproverId: true } });
   const committee = await tx.member.findMany({ where: { orgId: m.orgId, active: true, post: { in: POST_ORDER } }, select: { id: true, openId: true, name: true, post: true } });
   committee.sort((a, b) => POST_ORDER.indexOf(a.post!) - POST_ORDER.indexOf(b.post!) || a.id - b.id);
   const named = async (id: number | null | undefined) => (id ? (await tx.member.findFirst({ where: { id, orgId: m.orgId, active: true }, select: { id: true, openId: true, name: true } })) ?? undefined : undefined);
-  const candidates = [
-    m.type === "party_group_meeting" ? await named(m.group?.leaderId) : undefined,
-    await named(rules?.leaveApproverId),
-    ...committee,
-  ];
-  return candidates.find((c): c is Person => !!c && c.id !== requesterId);
+  const candidates = [m.type === "party_group_meeting" ? await named(m.group?.leaderId) : undefined, await named(rules?.leaveApproverId), ...committee];
+  return (requesterId) => candidates.find((c): c is Person => !!c && c.id !== requesterId);
+}
+
+export async function leaveApproverOf(tx: Tx, m: MeetingView, requesterId: number): Promise<Person | undefined> {
+  return (await leaveApprovers(tx, m))(requesterId);
 }
 
 const LABEL: Record<Exclude<LeaveDecision, "pending">, string> = { approved: "已批准", declined: "未批准" };
@@ -44,8 +45,8 @@ const LABEL: Record<Exclude<LeaveDecision, "pending">, string> = { approved: "�
 /** The approval card of one approver for one meeting: the requests waiting for them, and those they decided. */
 export async function leaveCardData(tx: Tx, org: OrgInfo, m: MeetingView, approver: Person, now: Date) {
   const rows = (await attendanceOf(tx, m.id)).filter((r) => r.expected && r.rsvp === "leave");
-  const mine: AttendanceView[] = [];
-  for (const r of rows) if ((await leaveApproverOf(tx, m, r.memberId))?.id === approver.id) mine.push(r);
+  const approverOf = await leaveApprovers(tx, m);
+  const mine = rows.filter((r) => approverOf(r.memberId)?.id === approver.id);
   const value = (r: AttendanceView, d: LeaveDecision) => ({ a: "meetings.leave_decide", org: org.id, m: m.id, mem: r.memberId, d });
   const waiting = mine.filter((r) => r.leaveDecision === "pending");
   const decided = mine.filter((r) => r.leaveDecision === "approved" || r.leaveDecision === "declined");
