@@ -208,20 +208,20 @@ async function sendDigests(tx: Tx, out: Outbox, orgs: OrgInfo[], period: Period,
   }
 }
 
-/**
- * Year-to-date indicators for all children at once (bounded queries), then per committee the
- * groups by secretary type and the member structure.
- */
 const MAX_MIXED_LINES = 10;
 
 /** Branches whose recorded 议题 this year are mostly 业务 (issue #18 item 5), by name, as facts to ask about. */
 function mostlyBusinessLines(mine: OrgInfo[], mix: Map<number, AgendaMix>): string[] {
   const found = mine.filter((b) => mostlyBusiness(mix.get(b.id))).sort((a, b) => a.name.localeCompare(b.name, "zh"));
   const lines = found.slice(0, MAX_MIXED_LINES).map((b) => `${b.name}：今年会议记录的议题 ${mix.get(b.id)!.items} 项，其中业务工作 ${mix.get(b.id)!.business} 项`);
-  if (found.length > MAX_MIXED_LINES) lines.push(`另有 ${found.length - MAX_MIXED_LINES} 个支部，发送 /导出 查看台账。`);
+  if (found.length > MAX_MIXED_LINES) lines.push(`另有 ${found.length - MAX_MIXED_LINES} 个支部情况相同（按名称排列，只列出前 ${MAX_MIXED_LINES} 个）。`);
   return lines;
 }
 
+/**
+ * Year-to-date indicators for all children at once (bounded queries), then per committee the
+ * groups by secretary type, the member structure and the branches whose 议题 are mostly 业务.
+ */
 export async function committeeExtras(tx: Tx, children: OrgInfo[], now: Date) {
   const tz = children[0]?.timezone ?? "Asia/Shanghai";
   const year = periodContaining(now, tz, "year");

@@ -34,11 +34,12 @@ const MIN_ITEMS = 4;
 export async function agendaMix(tx: Tx, orgIds: number[], from: Date, to: Date): Promise<Map<number, AgendaMix>> {
   const minutes = await tx.minutes.findMany({
     where: { orgId: { in: orgIds }, status: { in: ["submitted", "confirmed"] }, meeting: { status: "held", startAt: { gte: from, lt: to } } },
-    select: { orgId: true, version: true, versions: { select: { version: true, content: true } } },
+    // Only the newest version's text: an amended record counts as amended, once.
+    select: { orgId: true, versions: { select: { content: true }, orderBy: { version: "desc" }, take: 1 } },
   });
   const result = new Map<number, AgendaMix>();
   for (const m of minutes) {
-    const newest = m.versions.find((v) => v.version === m.version);
+    const newest = m.versions[0];
     if (!newest) continue;
     const items = agendaItems(String((JSON.parse(newest.content) as { agenda?: unknown }).agenda ?? ""));
     const mix = result.get(m.orgId) ?? { items: 0, business: 0 };

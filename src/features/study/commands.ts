@@ -10,7 +10,8 @@ const PRIVATE_ONLY = "学习记录是个人的，只在私聊里办理：请点�
 function me(ctx: CommandContext) {
   const org = ctx.org!;
   const actor = ctx.actor!;
-  return { org, actor, member: { id: actor.memberId, orgId: org.id, post: actor.post }, today: dayOf(ctx.now, org.timezone), year: Number(dayOf(ctx.now, org.timezone).slice(0, 4)) };
+  const today = dayOf(ctx.now, org.timezone);
+  return { org, actor, member: { id: actor.memberId, orgId: org.id, post: actor.post }, today, year: Number(today.slice(0, 4)) };
 }
 
 async function logCard(ctx: CommandContext) {
